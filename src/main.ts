@@ -2,7 +2,8 @@
 // exit code. Usage errors exit 2, command errors 1; errors print as one line, never a stack.
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import type { AnyCommand, CodedError, CommandIo, CommandOutcome } from "./cli/command.ts";
+import type { Argv } from "yargs";
+import type { CodedError, CommandIo, CommandOutcome, RegistryEntry } from "./cli/command.ts";
 import { commands } from "./cli/registry.ts";
 import { renderError } from "./cli/render-error.ts";
 
@@ -36,20 +37,28 @@ export async function runCli(argv: string[], io: CommandIo = realIo()): Promise<
     .version(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, e) => {
-      if (e) throw e;
-      usageError = msg ?? "invalid usage";
+      // Handlers only record what to run, so anything yargs reports here is about the input.
+      usageError = msg ?? e?.message ?? "invalid usage";
     });
-  for (const cmd of commands as AnyCommand[]) {
-    parser.command({
-      command: cmd.command as string | string[],
-      describe: cmd.describe,
-      builder: cmd.builder,
+  const register = (y: Argv, entry: RegistryEntry): void => {
+    if ("subcommands" in entry) {
+      y.command(entry.command, entry.describe, (sub) => {
+        for (const child of entry.subcommands) register(sub, child);
+        return sub.demandCommand(1, `name what '${entry.command}' should do (see --help)`);
+      });
+      return;
+    }
+    y.command({
+      command: entry.command as string | string[],
+      describe: entry.describe,
+      builder: entry.builder,
       // Run only after yargs has validated everything: a bad flag must not half-run a command.
       handler: (args) => {
-        pending = () => cmd.run(args, io);
+        pending = () => entry.run(args, io);
       },
     });
-  }
+  };
+  for (const entry of commands) register(parser, entry);
   try {
     await parser.parseAsync();
     if (usageError === undefined && pending) outcome = await pending();

@@ -29,8 +29,16 @@ export function defineCommand<A>(cmd: KeelCommand<A>): KeelCommand<A> {
   return cmd;
 }
 
+/** A command with subcommands (`keel keyring list`, `keel keyring use …`): only the leaves run. */
+export interface KeelCommandGroup {
+  command: string;
+  describe: string;
+  subcommands: readonly RegistryEntry[];
+}
+
 // Commands differ in argument types; the registry only needs to hand yargs' parsed args back.
 // biome-ignore lint/suspicious/noExplicitAny: heterogeneous list of commands
 export type AnyCommand = KeelCommand<any>;
+export type RegistryEntry = AnyCommand | KeelCommandGroup;
 
 export const success: CommandOutcome = { exitCode: 0 };

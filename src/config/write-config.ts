@@ -1,6 +1,15 @@
 // Writes a new config file for `keel init`: owner-only from the first byte, never over an existing
 // file (O_EXCL makes "refuse to overwrite" atomic, not check-then-write).
-import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { err, ok, type Result } from "../lib/result.ts";
 
@@ -42,5 +51,35 @@ export function writeNewConfigFile(path: string, text: string): Result<void, Con
     return err({ code: "config.unwritable", file: path, detail: errnoOf(e) });
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Replaces an existing config (or keyring) file atomically: a 0600 temp file in the same
+ * directory, fsynced, renamed over the old one, then the directory fsynced. A crash leaves either
+ * the old file or the new one, never a torn one, and the secret is never world-readable.
+ */
+export function replaceConfigFile(path: string, text: string): Result<void, ConfigWriteError> {
+  const tmp = `${path}.keel-tmp-${process.pid}`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx", 0o600);
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+    const dirFd = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+    return ok(undefined);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    return err({ code: "config.unwritable", file: path, detail: errnoOf(e) });
   }
 }
