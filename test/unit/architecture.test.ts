@@ -110,7 +110,8 @@ describe("architecture", () => {
       const lines = readFileSync(file, "utf8").split("\n");
       lines.forEach((line, i) => {
         if (/^\s*(\/\/|\*)/.test(line)) return;
-        for (const re of BANNED_IN_PURE) if (re.test(line)) violations.push(`${rel}:${i + 1}: ${line.trim()}`);
+        for (const re of BANNED_IN_PURE)
+          if (re.test(line)) violations.push(`${rel}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(violations).toEqual([]);
