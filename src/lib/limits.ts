@@ -8,3 +8,151 @@ export const PROBE_DEADLINE_MS = 2_000;
 export const MYSQL_CONNECT_TIMEOUT_MS = 1_500;
 /** Per-query timeout on probe queries. */
 export const MYSQL_QUERY_TIMEOUT_MS = 1_500;
+
+// --- gossip (SWIM membership + record dissemination) ---
+/** Largest encoded gossip message (msgpack of the typed message); leaves room for the ~50 B envelope under 1,400 B. */
+export const GOSSIP_MESSAGE_BYTES_MAX = 1_300;
+/** Members one node tracks (alive, suspect, dead and left together); joins beyond this are refused. */
+export const GOSSIP_MEMBERS_MAX = 4_096;
+/** Pending membership/record updates waiting to be piggybacked; the oldest, most-sent drop first. */
+export const GOSSIP_QUEUE_MAX = 1_024;
+/** Updates piggybacked on one message, whatever their size. */
+export const GOSSIP_PIGGYBACK_MAX = 32;
+/** Largest opaque record a node may publish. */
+export const GOSSIP_RECORD_BYTES_MAX = 16_384;
+/** Record bytes carried by one chunk, so a chunk and its message header fit one datagram. */
+export const GOSSIP_CHUNK_BYTES_MAX = 1_000;
+/** Records being reassembled from chunks at once; the oldest partial record is dropped beyond this. */
+export const GOSSIP_CHUNK_BUFFERS_MAX = 64;
+/** A partial record not completed within this time is dropped. */
+export const GOSSIP_CHUNK_TTL_MS = 10_000;
+/** Same-cluster members a new record version is pushed to directly (clusters hold 2–9 agents). */
+export const GOSSIP_CLUSTER_PUSH_MAX = 16;
+/** Anti-entropy datagrams (membership digest pages) sent per push-pull exchange. */
+export const GOSSIP_SYNC_PAGES_MAX = 8;
+/** Records one push-pull exchange may request or send back. */
+export const GOSSIP_SYNC_RECORDS_MAX = 16;
+/** Probes awaiting an answer (own probes plus indirect probes run for others). */
+export const GOSSIP_PENDING_PROBES_MAX = 256;
+
+// --- net (envelope, replay window, transports) ---
+/** Largest datagram keel sends or accepts: fits a 1,500 B Ethernet MTU after IP/UDP headers. */
+export const MAX_DATAGRAM_BYTES = 1_400;
+/** Sequence numbers remembered per sender (IPsec-style sliding window). */
+export const REPLAY_WINDOW_BITS = 1_024;
+/** Senders whose replay windows are kept; the least recently seen is forgotten beyond this. */
+export const REPLAY_MAX_SENDERS = 4_096;
+/** Longest sender id an envelope may carry, in UTF-8 bytes. */
+export const MAX_SENDER_ID_BYTES = 255;
+/** Log lines per drop reason per window; the rest are counted, not printed. */
+export const DROP_LOG_LINES_PER_WINDOW = 5;
+export const DROP_LOG_WINDOW_MS = 60_000;
+/** Socket buffers: a default 208 KiB receive buffer loses most of a 1,000-datagram burst. */
+export const UDP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+export const UDP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+
+// --- gtid (set algebra) ---
+/** Longest GTID text keel parses; real gtid_executed values with thousands of server UUIDs stay far below. */
+export const GTID_TEXT_MAX_CHARS = 1_048_576;
+
+// --- sandbox ---
+/** Most servers one local sandbox starts; five fit in a small VM at the sandbox's memory settings. */
+export const SANDBOX_INSTANCES_MAX = 9;
+/** How long a starting server may take to accept connections before the start counts as failed. */
+export const SANDBOX_START_TIMEOUT_MS = 30_000;
+/** How long a clean shutdown (SIGTERM) may take before it is reported as stuck. */
+export const SANDBOX_STOP_TIMEOUT_MS = 30_000;
+/** How long a killed server's process may linger before the kill counts as failed. */
+export const SANDBOX_KILL_TIMEOUT_MS = 5_000;
+/** How long replicas may take to show both replication threads running after START SLAVE. */
+export const SANDBOX_REPLICATION_WAIT_MS = 20_000;
+/** Connect/query timeout of the sandbox's own admin SQL. */
+export const SANDBOX_SQL_TIMEOUT_MS = 3_000;
+/** Lines of a server's error log quoted when it fails to start. */
+export const SANDBOX_ERROR_LOG_TAIL_LINES = 8;
+/** A unix socket path must fit sockaddr_un.sun_path (108 bytes with the NUL). */
+export const SANDBOX_SOCKET_PATH_MAX = 107;
+
+// --- config ---
+/** A config file bigger than this is refused unread (a real one is a few KB). */
+export const CONFIG_FILE_BYTES_MAX = 1_048_576;
+/** Password and keyring files are small; anything bigger is the wrong file. */
+export const CONFIG_SECRET_FILE_BYTES_MAX = 65_536;
+/** Gossip keys are AES-256 keys. */
+export const CONFIG_KEY_BYTES = 32;
+/** Keys installed at once (rotation needs two or three; the datagram's key id is one byte). */
+export const CONFIG_KEYRING_KEYS_MAX = 16;
+/** Gossip seed addresses. */
+export const CONFIG_SEEDS_MAX = 64;
+/** Raft voters listed explicitly. */
+export const CONFIG_VOTERS_MAX = 15;
+/** Commands per hook event. */
+export const CONFIG_HOOK_COMMANDS_MAX = 32;
+/** Probe interval bounds: faster burns the server, slower detects too late. */
+export const CONFIG_PROBE_INTERVAL_MS_MIN = 100;
+export const CONFIG_PROBE_INTERVAL_MS_MAX = 60_000;
+
+// --- raft (consensus core + durable log) ---
+/** Largest encoded Raft message (msgpack of the typed message); leaves room for the envelope under 1,400 B. */
+export const RAFT_MESSAGE_BYTES_MAX = 1_300;
+/** Longest voter id, in UTF-8 bytes; bounds the fixed part of every message. */
+export const RAFT_NODE_ID_BYTES_MAX = 64;
+/** Upper bound on a message's encoded size without its entries or snapshot chunk (two ids at the max). */
+export const RAFT_MESSAGE_HEADER_BYTES = 256;
+/** Upper bound on one entry's encoding beyond its data bytes ({index, term, data} as a map). */
+export const RAFT_ENTRY_OVERHEAD_BYTES = 40;
+/** Largest proposal: one entry always fits one append message, so entries are never chunked. */
+export const RAFT_ENTRY_DATA_BYTES_MAX =
+  RAFT_MESSAGE_BYTES_MAX - RAFT_MESSAGE_HEADER_BYTES - RAFT_ENTRY_OVERHEAD_BYTES;
+/** Entries one append message carries, whatever their size (binds for entries under ~3 bytes). */
+export const RAFT_APPEND_ENTRIES_MAX = 24;
+/** Unacknowledged appends pipelined to one follower. */
+export const RAFT_INFLIGHT_APPENDS_MAX = 16;
+/** Entries the leader holds uncommitted; proposals beyond this are refused (back-pressure). */
+export const RAFT_UNCOMMITTED_ENTRIES_MAX = 1_024;
+/** Snapshot bytes carried by one chunk, so a chunk and its header fit one datagram. */
+export const RAFT_SNAPSHOT_CHUNK_BYTES = 1_000;
+/** Largest snapshot a node accepts from a leader or reads from disk. */
+export const RAFT_SNAPSHOT_BYTES_MAX = 16 * 1024 * 1024;
+/** Voters in one Raft group (clusters hold 2–9 agents plus witnesses). */
+export const RAFT_VOTERS_MAX = 15;
+/** Largest record the log file accepts; a longer length prefix is treated as corruption. */
+export const RAFT_LOG_RECORD_BYTES_MAX = 64 * 1024;
+/** Finished recoveries the ledger keeps; the oldest finished ones are dropped beyond this. */
+export const LEDGER_FINISHED_RECOVERIES_MAX = 64;
+/** Downtime windows the ledger holds at once. */
+export const LEDGER_DOWNTIMES_MAX = 256;
+/** Longest text field (instance, reason, comment, step name) in a ledger command. */
+export const LEDGER_TEXT_CHARS_MAX = 256;
+/** Steps in one recovery plan. */
+export const LEDGER_PLAN_STEPS_MAX = 32;
+
+// --- console views (topology, cluster list, quorum, events) ---
+/** A state older than this is shown `unchecked` with a `stale:<age>` token (probes run every 250–500 ms). */
+export const CONSOLE_STATE_STALE_MS = 5_000;
+/** Replication lag (net of SQL_Delay) above this shows status `lag`, as orchestrator's ReasonableReplicationLagSeconds does for analysis. */
+export const CONSOLE_LAG_WARN_SECONDS = 10;
+/** A quorum member not heard from for longer than this is highlighted (a few election timeouts). */
+export const CONSOLE_CONTACT_WARN_MS = 3_000;
+/** Events the console keeps; older ones are dropped first. */
+export const CONSOLE_EVENTS_MAX = 1_000;
+
+// --- hooks (shell commands run on failure detection, failover and takeover) ---
+/** Output kept per hook command (stdout and stderr together); the tail is kept, the head dropped. */
+export const HOOK_OUTPUT_BYTES_MAX = 64 * 1024;
+/** After a hook's timeout its process group gets SIGTERM, then SIGKILL once this grace has passed. */
+export const HOOK_KILL_GRACE_MS = 2_000;
+/** After a hook's shell exits, how long a background child still holding its output pipe is waited for. */
+export const HOOK_OUTPUT_DRAIN_MS = 200;
+
+// --- obs (logs, metrics, HTTP, audit) ---
+/** Label combinations one metric may hold; observations for further combinations are dropped and counted. */
+export const METRICS_SERIES_PER_METRIC_MAX = 1_000;
+/** Nesting depth of a log field or audit record value beyond which it is written as "[too deep]". */
+export const LOG_FIELD_DEPTH_MAX = 8;
+/** Longest string written in a log field; longer ones are cut and marked. */
+export const LOG_FIELD_CHARS_MAX = 8_192;
+/** Largest audit record line; a bigger record is refused rather than written. */
+export const AUDIT_RECORD_BYTES_MAX = 256 * 1024;
+/** Largest HTTP request body the status server accepts (it serves GET only). */
+export const HTTP_REQUEST_BODY_BYTES_MAX = 16 * 1024;
