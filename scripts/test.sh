@@ -14,7 +14,7 @@ status=0
 echo "== typecheck" >&2
 node_modules/.bin/tsc --noEmit -p . || status=1
 echo "== lint" >&2
-node_modules/.bin/biome check src test bench build build.ts >&2 || status=1
+node_modules/.bin/biome check src test bench build build.ts scripts >&2 || status=1
 echo "== build" >&2
 $BUN build.ts >&2 || status=1
 
