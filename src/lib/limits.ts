@@ -156,3 +156,97 @@ export const LOG_FIELD_CHARS_MAX = 8_192;
 export const AUDIT_RECORD_BYTES_MAX = 256 * 1024;
 /** Largest HTTP request body the status server accepts (it serves GET only). */
 export const HTTP_REQUEST_BODY_BYTES_MAX = 16 * 1024;
+
+// --- raft host, proposals, local API (runtime) ---
+/** How often the agent ticks its raft node: well under the 100 ms heartbeat, cheap on 2 cores. */
+export const RAFT_HOST_TICK_MS = 15;
+/** Applied entries kept in the raft log before the ledger is snapshotted and the log compacted. */
+export const RAFT_COMPACT_EVERY_ENTRIES = 1_000;
+/** Proposals one agent waits on at once (its own and those forwarded to it as leader). */
+export const PROPOSALS_PENDING_MAX = 256;
+/** A forwarded proposal not answered by the leader within this is sent again (same request id). */
+export const PROPOSAL_FORWARD_RETRY_MS = 250;
+/** Forwarding attempts of one proposal before it fails. */
+export const PROPOSAL_FORWARD_ATTEMPTS_MAX = 8;
+/** How long a leader remembers a request id's outcome, so a retry gets the answer instead of a second entry. */
+export const PROPOSAL_DEDUP_WINDOW_MS = 60_000;
+/** Request ids remembered at once; beyond this the oldest are forgotten first. */
+export const PROPOSAL_DEDUP_MAX = 4_096;
+/** Default time `propose` waits for a leader, the commit and the apply. */
+export const PROPOSAL_TIMEOUT_MS_DEFAULT = 5_000;
+/** Longest request id accepted on the wire. */
+export const PROPOSAL_REQUEST_ID_CHARS_MAX = 64;
+/** Signed API requests are accepted this far either side of the agent's wall clock. */
+export const API_AUTH_SKEW_MS = 30_000;
+/** Nonces remembered against replay (each for twice the skew); new requests are refused when full. */
+export const API_NONCE_CACHE_MAX = 16_384;
+/** How long a CLI call to the local agent may take before it reports the agent unreachable. */
+export const API_CLIENT_TIMEOUT_MS = 10_000;
+/** Recoveries shown in the raft status view's ledger summary. */
+export const RAFT_STATUS_RECOVERIES_SHOWN = 5;
+
+// --- console app (key state machine, live source, actions) ---
+/** Longest downtime the console's dialog accepts; longer windows belong in a change ticket and the CLI. */
+export const CONSOLE_DOWNTIME_MS_MAX = 7 * 86_400_000;
+/** Characters the console's text inputs (cluster name, custom duration) accept. */
+export const CONSOLE_INPUT_CHARS_MAX = 64;
+/** How often the console asks its source for a new snapshot (the issue asks for at least every second). */
+export const CONSOLE_REFRESH_MS = 1_000;
+/** A snapshot request taking longer than this counts as a lost source for that round. */
+export const CONSOLE_SOURCE_TIMEOUT_MS = 2_500;
+/** How often the plain-text summary (TERM=dumb, no TTY) reprints. */
+export const CONSOLE_PLAIN_INTERVAL_MS = 5_000;
+
+// --- runtime: the agent (keel agent) ---
+/** How often the agent's loop ticks the gossip core (its deadlines are checked this often). */
+export const AGENT_TICK_INTERVAL_MS = 50;
+/** An unchanged record is republished this often: each publish costs every member ~4–8 KB, so
+ *  publishing every probe would break the 5 KB/s budget; freshness comes from lastHeardAtMs. */
+export const AGENT_RECORD_KEEPALIVE_MS = 5_000;
+/** Records whose msgpack is larger than this are deflated (flag byte 1), if that makes them smaller. */
+export const AGENT_RECORD_COMPRESS_ABOVE_BYTES = 512;
+/** A compressed record may not inflate beyond this (a deflate bomb from a buggy peer). */
+export const AGENT_RECORD_INFLATED_BYTES_MAX = 256 * 1024;
+/** After announcing a graceful leave, gossip keeps running this long to get the word out. */
+export const AGENT_LEAVE_FLUSH_MS = 400;
+/** A member not heard from for this long has its record shown as stale in /api/state. */
+export const AGENT_MEMBER_STALE_MS = 5_000;
+
+// --- mysql actions (fence, promote, repoint, demote; the replicas' check of their primary) ---
+/** Per-statement bound on action SQL; SET GLOBAL read_only may wait behind commits in progress. */
+export const ACTION_QUERY_TIMEOUT_MS = 5_000;
+/** Connect timeout of an admin connection opened to act on a server. */
+export const ACTION_CONNECT_TIMEOUT_MS = 2_000;
+/** How long promote waits for the SQL thread to apply the relay log it already holds. */
+export const ACTION_RELAY_APPLY_TIMEOUT_MS = 10_000;
+/** How long repoint waits for both replication threads to run after START SLAVE/REPLICA. */
+export const ACTION_REPLICATION_START_TIMEOUT_MS = 5_000;
+/** Pause between replica-status reads while an action waits for replication to settle. */
+export const ACTION_POLL_INTERVAL_MS = 50;
+/** A waiting query (MASTER_GTID_WAIT…) gets this much longer than the wait it asks the server for. */
+export const ACTION_WAIT_MARGIN_MS = 1_000;
+/** Replicas keel configures retry a lost source every second and expect a heartbeat every second. */
+export const REPLICA_CONNECT_RETRY_SECONDS = 1;
+export const REPLICA_HEARTBEAT_PERIOD_SECONDS = 1;
+/** A replica's direct check of its primary (handshake + SELECT 1) must answer within this. */
+export const PRIMARY_CHECK_TIMEOUT_MS = 500;
+
+// --- read side (observer join, view source, read commands, sandbox agents) ---
+/** How often a gossip observer ticks its core while it listens. */
+export const OBSERVER_TICK_MS = 20;
+/** How long a read command's observer waits for every live member's record (loopback settles in ~50 ms). */
+export const OBSERVER_SETTLE_MS_DEFAULT = 2_500;
+/** After an observer announces its leave, gossip runs this long to carry the word before the socket closes. */
+export const OBSERVER_LEAVE_FLUSH_MS = 100;
+/** A local agent's /api/state must answer within this, or the read command joins the gossip instead. */
+export const READ_AGENT_API_TIMEOUT_MS = 1_500;
+/** How long `sandbox up --agents` / `start-agent` wait for an agent's HTTP API to answer. */
+export const SANDBOX_AGENT_START_TIMEOUT_MS = 10_000;
+/** How long an agent may take to exit after SIGTERM before it is killed. */
+export const SANDBOX_AGENT_STOP_TIMEOUT_MS = 5_000;
+/** A snapshot older than this is called STALE in the console's header (three missed refreshes). */
+export const CONSOLE_SNAPSHOT_STALE_MS = 3_000;
+/** How long the console watches the ledger for a requested switchover to move the primary. */
+export const CONSOLE_SWITCHOVER_WAIT_MS = 60_000;
+/** How often it looks while watching. */
+export const CONSOLE_SWITCHOVER_POLL_MS = 500;
