@@ -1,9 +1,9 @@
 // `keel init`: writes a starting keel.json with a fresh gossip key. Never overwrites.
-import { generateKey } from "../config/key-material.ts";
 import { resolveConfigPath } from "../config/load.ts";
 import { configTemplate } from "../config/template.ts";
 import { parseConfig } from "../config/validate.ts";
 import { writeNewConfigFile } from "../config/write-config.ts";
+import { generateKey } from "../net/keyring.ts";
 import { defineCommand, success } from "./command.ts";
 import { reportConfigIssues, withConfigOption } from "./config-option.ts";
 

@@ -8,22 +8,15 @@ import {
   CONFIG_SEEDS_MAX,
   CONFIG_VOTERS_MAX,
 } from "../lib/limits.ts";
+import { HOOK_POINTS, type HookPoint } from "../model/hook-point.ts";
 import { PROMOTION_RULES } from "../model/instance-state.ts";
 import { isIpAddress, isWildcardIp, parseEndpoint } from "./addresses.ts";
 import { keyMaterial } from "./key-material.ts";
 import { type AnySpec, bool, type Infer, int, list, nullable, obj, oneOf, type Spec, str } from "./spec.ts";
 
-/** orchestrator's hook names, verbatim, so existing hook scripts map one to one. */
-export const HOOK_EVENTS = [
-  "OnFailureDetection",
-  "PreFailover",
-  "PostMasterFailover",
-  "PostFailover",
-  "PostUnsuccessfulFailover",
-  "PreGracefulTakeover",
-  "PostGracefulTakeover",
-] as const;
-export type HookEvent = (typeof HOOK_EVENTS)[number];
+/** orchestrator's hook names (src/model/hook-point.ts): one command list per point. */
+export const HOOK_EVENTS = HOOK_POINTS;
+export type HookEvent = HookPoint;
 
 export const LOG_FORMATS = ["auto", "json", "logfmt"] as const;
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { memoryConfigFs } from "../../../src/config/config-fs.ts";
-import { base64ByteLength, generateKey } from "../../../src/config/key-material.ts";
+import { base64ByteLength } from "../../../src/config/key-material.ts";
+import { generateKey } from "../../../src/net/keyring.ts";
 import { loadConfig } from "../../../src/config/load.ts";
 import { IssueList } from "../../../src/config/issues.ts";
 import { CONFIG_KEYS, KEEL_CONFIG_SPEC } from "../../../src/config/schema.ts";
