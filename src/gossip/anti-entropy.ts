@@ -29,7 +29,8 @@ export function recordChunksFor(table: MemberTable, ids: readonly string[], nowM
   for (const id of ids) {
     const r = table.get(id)?.record;
     if (r === null || r === undefined) continue;
-    const ageMs = Math.max(0, nowMs - r.updatedAtMs);
+    // Whole milliseconds on the wire: shells may drive the core with a fractional clock.
+    const ageMs = Math.max(0, Math.round(nowMs - r.updatedAtMs));
     for (const c of splitRecord(id, r.version, r.data)) chunks.push({ ...c, ageMs });
   }
   return chunks;

@@ -55,7 +55,10 @@ export class BroadcastQueue {
       if (chunk.t !== "rec") continue;
       const key = recordKey(id, chunk.idx);
       keys.push(key);
-      const make = (nowMs: number): GossipUpdate => ({ ...chunk, ageMs: Math.max(0, nowMs - publishedAtMs) });
+      const make = (nowMs: number): GossipUpdate => ({
+        ...chunk,
+        ageMs: Math.max(0, Math.round(nowMs - publishedAtMs)),
+      });
       this.put(key, make, msgpackSize({ ...chunk, ageMs: AGE_WORST_MS }));
     }
     this.recordChunkKeys.set(id, keys);
