@@ -67,6 +67,14 @@ export function agentAt(agents: readonly AgentView[], key: InstanceKey): AgentVi
   return agents.find((a) => addressesOf(a).some((k) => sameKey(k, key)));
 }
 
+/**
+ * Refuses writes from every client: read_only, plus super_read_only where the server has it
+ * (MySQL 5.7.8+), since read_only alone still lets SUPER users write.
+ */
+export function isFenced(instance: ReachableInstance): boolean {
+  return instance.readOnly && instance.superReadOnly !== false;
+}
+
 /** A channel is replicating when both threads run: orchestrator counts only IO "Yes" as running. */
 export function isReplicating(channel: ReplicationChannel): boolean {
   return channel.ioState === "yes" && channel.sqlRunning;

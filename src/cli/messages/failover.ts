@@ -1,4 +1,6 @@
 import type { FailoverError } from "../../failover/errors.ts";
+import type { FenceAfterError, PlanError } from "../../failover/plan-errors.ts";
+import type { ReconcileEvent } from "../../failover/reconcile-events.ts";
 import { defineMessages } from "./define.ts";
 
 function duration(ms: number): string {
@@ -94,5 +96,72 @@ export const failoverMessages = defineMessages<FailoverError>({
   "failover.recovery-in-progress": (e) => ({
     problem: `recovery ${e.recoveryId} of cluster ${e.cluster} has not finished`,
     fix: "wait for it to finish (keel recoveries shows its steps); the raft leader resumes it",
+  }),
+});
+
+/** Recovery plans, the start-up fence_after check and what each agent's reconciler reports. */
+export const failoverRecoveryMessages = defineMessages<PlanError | FenceAfterError | ReconcileEvent>({
+  "failover.plan-same-node": (e) => ({
+    problem: `${e.nodeId} cannot replace itself`,
+    fix: "name another member with --to, or leave it out so keel chooses",
+  }),
+  "failover.plan-bad-node-id": (e) => ({
+    problem: `node id "${e.nodeId}" cannot be recorded in a recovery plan (empty, or contains ':')`,
+    fix: "use node_id values made of letters, digits, '.', '_' and '-' in every member's config",
+  }),
+  "failover.plan-member-unreachable": (e) => ({
+    problem: `the ${e.role} ${e.nodeId} has no reachable server, so the plan cannot start`,
+    fix:
+      e.role === "primary"
+        ? `a switchover needs a serving primary; use keel failover if ${e.nodeId} is down`
+        : `start or repair mysqld on ${e.nodeId}, or choose another member with --to`,
+  }),
+  "failover.plan-duplicate-node": (e) => ({
+    problem: `${e.nodeId} is listed twice among the members of the plan`,
+    fix: "give every member of the cluster its own node_id",
+  }),
+  "failover.plan-too-many-steps": (e) => ({
+    problem: `the recovery plan has ${e.steps} steps, more than the ${e.maxSteps} the ledger stores`,
+    fix: "split the cluster, or report this: clusters of up to 15 members fit",
+  }),
+  "failover.plan-step-unknown": (e) => ({
+    problem: `the ledger holds a recovery step this keel does not know: "${e.name}"`,
+    fix: "run the same keel version on every agent, then let the leader resume the recovery",
+  }),
+  "failover.fence-after-unsafe": (e) => ({
+    problem: `fence_after_ms ${e.fenceAfterMs} plus a ${e.marginMs} ms margin is longer than the ${e.detectionMs} ms (confirm_window_ms ${e.confirmWindowMs} + stale after ${e.staleAfterMs} ms) the majority needs to confirm an unreachable primary dead, so a cut-off primary could still take writes after another is promoted`,
+    fix: `set failover.fence_after_ms to at most ${e.maxFenceAfterMs}, or raise failover.confirm_window_ms`,
+  }),
+  "failover.self-fenced": (e) => ({
+    problem: `${e.nodeId} made its server read-only: its agent has not reached a quorum for ${e.lostForMs} ms (fence_after_ms ${e.fenceAfterMs})`,
+    fix: `restore the network between ${e.nodeId} and the other agents; it becomes writable again only if the ledger still names it primary`,
+  }),
+  "failover.fenced-not-primary": (e) => ({
+    problem: `${e.nodeId} was writable although the ledger names ${e.primaryNodeId} primary of epoch ${e.epoch}; it is being made read-only`,
+    fix: `check the writes ${e.nodeId} took for transactions missing on ${e.primaryNodeId}; keel rejoin once they are dealt with`,
+  }),
+  "failover.rejoin-refused-errant": (e) => ({
+    problem: `${e.nodeId} stays read-only and out of replication: it has transactions primary ${e.primaryNodeId} lacks (${e.errantGtids})`,
+    fix: `inspect them on ${e.nodeId}, then keel rejoin --force to discard the difference, or rebuild ${e.nodeId} from ${e.primaryNodeId}`,
+  }),
+  "failover.rejoin-disabled": (e) => ({
+    problem: `${e.nodeId} stays read-only and out of replication because auto_rejoin is off`,
+    fix: `run keel rejoin on ${e.nodeId} to make it a replica of ${e.primaryNodeId}, or set failover.auto_rejoin`,
+  }),
+  "failover.repoint-refused-errant": (e) => ({
+    problem: `${e.nodeId} replicates from ${e.source} instead of primary ${e.primaryNodeId} and has transactions the primary lacks (${e.errantGtids})`,
+    fix: `inspect them on ${e.nodeId}, then keel rejoin --force to move it to ${e.primaryNodeId}, or rebuild it`,
+  }),
+  "failover.gtid-incomparable": (e) => ({
+    problem: `the GTIDs of ${e.nodeId} cannot be compared with primary ${e.primaryNodeId}'s (${e.gtidErrorCode})`,
+    fix: `compare @@gtid_executed (MySQL) or @@gtid_binlog_pos (MariaDB) of ${e.nodeId} and ${e.primaryNodeId} by hand; both must run the same flavor`,
+  }),
+  "failover.primary-replicates": (e) => ({
+    problem: `${e.nodeId} is the primary in the ledger but replicates from ${e.sources.join(", ")}; it is not made writable`,
+    fix: `stop and reset replication on ${e.nodeId} (STOP SLAVE; RESET SLAVE ALL) if it should be the primary`,
+  }),
+  "failover.wrong-source-ambiguous": (e) => ({
+    problem: `${e.nodeId} replicates from ${e.sources.join(", ")} on several channels, none of them primary ${e.primaryNodeId}`,
+    fix: `point one channel of ${e.nodeId} at ${e.primaryNodeId} and remove the others, or keel rejoin --force`,
   }),
 });

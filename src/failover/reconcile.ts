@@ -1,0 +1,158 @@
+// reconcile: what every agent does to its own server on every probe so that it matches what the
+// ledger says. The server may be writable only while the ledger names this node primary of the
+// current epoch and the agent reaches a quorum; an agent cut off from the quorum for fence_after
+// fences its own server; a server not named primary is read-only and follows the primary when
+// its GTIDs allow. A promotion's "make writable" and a recovered old primary's rejoin both
+// converge through here. Pure: the runtime executes the returned actions and reports in-flight ones.
+import type { AgentKind, LastKnownPosition, LedgerPrimary } from "../model/cluster-view.ts";
+import type { InstanceKey, InstanceState, ReachableInstance } from "../model/instance-state.ts";
+import type { ReconcileEvent } from "./reconcile-events.ts";
+import { type Decision, decideTopology } from "./reconcile-topology.ts";
+import { isFenced } from "./view-facts.ts";
+
+export type { ReconcileEvent } from "./reconcile-events.ts";
+
+/** Why a server is being made read-only. */
+export type FenceReason =
+  | "self-fence" // the agent lost the quorum for fence_after
+  | "not-primary" // the ledger names another primary
+  | "switchover" // a switchover away from this primary is under way
+  | "recovery"; // a recovery is replacing this primary
+
+export type LocalAction =
+  /** read_only on (plus super_read_only on MySQL). */
+  | { type: "set-read-only"; reason: FenceReason }
+  /** read_only off, as primary of `epoch` (the executor re-checks the epoch before acting). */
+  | { type: "set-writable"; epoch: number }
+  /** A server without replication becomes a replica of the primary (GTID auto-position). */
+  | { type: "rejoin"; sourceNodeId: string; sourceKey: InstanceKey; forced: boolean }
+  /** A replica's channel is moved to the primary (GTID auto-position). */
+  | { type: "repoint"; channel: string; sourceNodeId: string; sourceKey: InstanceKey }
+  | { type: "emit-event"; event: ReconcileEvent };
+
+export interface ReconcileLedgerView {
+  /** The ledger's primary and epoch; null before one is named (bootstrap). */
+  primary: LedgerPrimary | null;
+  /** Further addresses naming the primary's server (its probe address, report_host). */
+  primaryAddresses: readonly InstanceKey[];
+  /** The unfinished recovery, if any: its plan owns the topology until it finishes. */
+  activeRecovery: { id: string; failedNodeId: string; successor: string | null } | null;
+  /** The switchover intent, if one is under way. */
+  switchover: { id: string; from: string; to: string } | null;
+}
+
+export interface ReconcileInput {
+  self: string;
+  kind: AgentKind;
+  ledger: ReconcileLedgerView;
+  /** This agent's latest probe of its own server; null before the first. */
+  local: InstanceState | null;
+  /** lostForMs counts from the last contact with a majority; 0 while reachable. */
+  quorum: { reachable: boolean; lostForMs: number };
+  settings: { fenceAfterMs: number; autoRejoin: boolean };
+  /** The current primary's GTID position as last gossiped; null when not known yet. */
+  primaryPosition: LastKnownPosition | null;
+  /**
+   * The primary's GTIDs when it was promoted: on MariaDB its @@gtid_slave_pos (kept by RESET SLAVE
+   * ALL). Needed there to see a former primary's unreplicated tail (rejoin.ts); null when unknown.
+   */
+  primaryPromotedAt: string | null;
+  /**
+   * Addresses of members replicating from the primary, directly or through other such members:
+   * the legitimate sources of a chained topology. A channel from anywhere else is moved.
+   */
+  attachedSources: readonly InstanceKey[];
+  /** `keel rejoin` was asked for this server; force accepts errant GTIDs. */
+  rejoinRequest: { force: boolean } | null;
+  /** Actions the runtime is still executing: never asked for twice. */
+  inFlight: readonly LocalAction[];
+}
+
+const fence = (reason: FenceReason, events: ReconcileEvent[] = []): Decision => ({
+  action: { type: "set-read-only", reason },
+  events,
+});
+const NOTHING: Decision = { action: null, events: [] };
+
+function asPrimary(input: ReconcileInput, local: ReachableInstance, primary: LedgerPrimary): Decision {
+  const { self, ledger } = input;
+  const hold =
+    ledger.switchover?.from === self
+      ? "switchover"
+      : ledger.activeRecovery?.failedNodeId === self
+        ? "recovery"
+        : null;
+  if (hold !== null) return isFenced(local) ? NOTHING : fence(hold);
+  if (local.channels.length > 0) {
+    const sources = local.channels.map((c) => `${c.sourceHost}:${c.sourcePort}`);
+    return { action: null, events: [{ code: "failover.primary-replicates", nodeId: self, sources }] };
+  }
+  return local.readOnly ? { action: { type: "set-writable", epoch: primary.epoch }, events: [] } : NOTHING;
+}
+
+function decide(input: ReconcileInput, local: ReachableInstance): Decision {
+  const { self, quorum, settings } = input;
+  const primary = input.ledger.primary;
+  if (!quorum.reachable) {
+    // Cut off, the ledger view may be stale: fencing is the one thing left to do.
+    if (isFenced(local) || quorum.lostForMs < settings.fenceAfterMs) return NOTHING;
+    const event: ReconcileEvent = {
+      code: "failover.self-fenced",
+      nodeId: self,
+      lostForMs: quorum.lostForMs,
+      fenceAfterMs: settings.fenceAfterMs,
+    };
+    return fence("self-fence", [event]);
+  }
+  if (primary === null) return NOTHING;
+  if (primary.nodeId === self) return asPrimary(input, local, primary);
+  if (!isFenced(local)) {
+    // Only missing super_read_only: tighten quietly; a server that took writes is worth an event.
+    if (local.readOnly) return fence("not-primary");
+    const event: ReconcileEvent = {
+      code: "failover.fenced-not-primary",
+      nodeId: self,
+      primaryNodeId: primary.nodeId,
+      epoch: primary.epoch,
+    };
+    return fence("not-primary", [event]);
+  }
+  // A recovery or switchover in progress moves replicas itself; acting too would race its plan.
+  if (input.ledger.activeRecovery !== null || input.ledger.switchover !== null) return NOTHING;
+  return decideTopology(input, local, primary);
+}
+
+function isTopology(a: LocalAction): boolean {
+  return a.type === "rejoin" || a.type === "repoint";
+}
+
+/** An action is held back while the same one, or one it would race, is still executing. */
+function blockedBy(action: LocalAction, inFlight: readonly LocalAction[]): boolean {
+  return inFlight.some((f) => {
+    switch (action.type) {
+      case "set-read-only":
+        return f.type === "set-read-only";
+      case "set-writable":
+        return f.type === "set-writable" || f.type === "set-read-only";
+      case "rejoin":
+      case "repoint":
+        return isTopology(f) || f.type === "set-writable";
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * The actions for this probe: at most one change to the server (the next one is decided from
+ * the next probe, which shows the effect), plus events. Witnesses have nothing to reconcile.
+ */
+export function reconcile(input: ReconcileInput): LocalAction[] {
+  const local = input.local;
+  if (input.kind === "witness" || local === null || !local.reachable) return [];
+  const { action, events } = decide(input, local);
+  if (action !== null && blockedBy(action, input.inFlight)) return [];
+  const out: LocalAction[] = action === null ? [] : [action];
+  for (const event of events) out.push({ type: "emit-event", event });
+  return out;
+}

@@ -1,0 +1,164 @@
+// A toy MariaDB cluster for narrated failover scenarios: servers with read_only, one source each
+// and a single-domain GTID position, agents that may be cut off from the quorum, and the ledger's
+// primary and epoch. Just enough state for plans and the reconciler to act on and be observed.
+import type { StepFacts } from "../../../src/failover/plan-done.ts";
+import type { LocalAction } from "../../../src/failover/reconcile.ts";
+import { compareGtid } from "../../../src/gtid/compare.ts";
+import type { LastKnownPosition } from "../../../src/model/cluster-view.ts";
+import type { InstanceState, ReachableInstance } from "../../../src/model/instance-state.ts";
+import { healthy, keyOf } from "../../unit/failover/view-builder.ts";
+
+export interface Server {
+  id: string;
+  serverId: number;
+  up: boolean;
+  readOnly: boolean;
+  source: string | null;
+  ioError: boolean;
+  /** Last GTID of domain 0, "0-<server>-<seq>"; "" before any write. */
+  pos: string;
+  /** gtid_slave_pos: what it last applied as a replica (kept across RESET SLAVE ALL). */
+  slavePos: string;
+  /** The position at the last successful probe, as gossiped. */
+  lastKnown: string;
+}
+
+const template = healthy("mariadb", 2);
+const TEMPLATE_INSTANCE = template.inst("db1");
+const TEMPLATE_CHANNEL = template.channel("db2");
+
+function seqOf(pos: string): number {
+  return pos === "" ? 0 : Number(pos.split("-")[2]);
+}
+
+export class ClusterModel {
+  readonly servers = new Map<string, Server>();
+  readonly cut = new Map<string, number>(); // agent → nowMs when it lost the quorum
+  nowMs = 0;
+  ledger = { primary: null as string | null, epoch: 0 };
+
+  add(id: string, primary: boolean): void {
+    const serverId = this.servers.size + 1;
+    this.servers.set(id, {
+      id,
+      serverId,
+      up: true,
+      readOnly: !primary,
+      source: null,
+      ioError: false,
+      pos: "",
+      slavePos: "",
+      lastKnown: "",
+    });
+    if (primary) {
+      this.ledger = { primary: id, epoch: 1 };
+      for (const s of this.servers.values()) if (s.id !== id) s.source = id;
+    } else if (this.ledger.primary !== null) {
+      (this.servers.get(id) as Server).source = this.ledger.primary;
+    }
+  }
+
+  server(id: string): Server {
+    const s = this.servers.get(id);
+    if (s === undefined) throw new Error(`no server ${id}`);
+    return s;
+  }
+
+  write(id: string, count: number): string {
+    const s = this.server(id);
+    if (!s.up || s.readOnly) return `${id} refuses writes (${s.up ? "read-only" : "down"})`;
+    s.pos = `0-${s.serverId}-${seqOf(s.pos) + count}`;
+    return `${id} at ${s.pos}`;
+  }
+
+  /** Every running replica copies its source's position when the source is ahead of it. */
+  replicate(): string[] {
+    const out: string[] = [];
+    for (const s of this.servers.values()) {
+      if (!s.up || s.source === null || s.ioError) continue;
+      const src = this.server(s.source);
+      if (!src.up || src.pos === s.pos) continue;
+      const order = compareGtid(src.pos, s.pos === "" ? "0-0-0" : s.pos, "mariadb");
+      if (order.ok && order.value === "ahead") {
+        s.pos = src.pos;
+        s.slavePos = src.pos;
+        out.push(`${s.id} applied up to ${s.pos}`);
+      }
+    }
+    return out;
+  }
+
+  probeAll(): void {
+    for (const s of this.servers.values()) if (s.up) s.lastKnown = s.pos;
+  }
+
+  instance(id: string): InstanceState {
+    const s = this.server(id);
+    const key = keyOf(id);
+    if (!s.up) {
+      const down = { reason: "refused" as const, errorCode: "ECONNREFUSED", message: "connect failed" };
+      return { reachable: false, key, probedAtWallMs: 0, probeLatencyMs: 1, ...down };
+    }
+    const inst: ReachableInstance = structuredClone(TEMPLATE_INSTANCE);
+    Object.assign(inst, { key, serverId: s.serverId, readOnly: s.readOnly, gtidExecuted: s.pos });
+    inst.mariadbGtid = {
+      binlogPos: s.pos,
+      currentPos: s.pos,
+      slavePos: s.slavePos,
+      strictMode: true,
+      domainId: 0,
+    };
+    if (s.source === null) inst.channels = [];
+    else {
+      const io = s.ioError ? { ioState: "no" as const, lastIoErrno: 1236 } : { ioState: "yes" as const };
+      const from = { sourceHost: keyOf(s.source).host, retrievedGtidSet: s.pos, executedGtidSet: s.pos };
+      inst.channels = [{ ...structuredClone(TEMPLATE_CHANNEL), ...from, ...io }];
+    }
+    return inst;
+  }
+
+  lostForMs(id: string): number {
+    const since = this.cut.get(id);
+    return since === undefined ? 0 : this.nowMs - since;
+  }
+
+  facts(): StepFacts {
+    const ids = [...this.servers.keys()];
+    return {
+      ledger: { ...this.ledger },
+      instances: Object.fromEntries(ids.map((id) => [id, this.instance(id)])),
+      addresses: Object.fromEntries(ids.map((id) => [id, [keyOf(id)]])),
+      silentForMs: Object.fromEntries(ids.map((id) => [id, this.lostForMs(id)])),
+    };
+  }
+
+  primaryPosition(): LastKnownPosition | null {
+    const p = this.ledger.primary === null ? undefined : this.servers.get(this.ledger.primary);
+    if (p === undefined || p.lastKnown === "") return null;
+    return { flavor: "mariadb", gtidExecuted: p.lastKnown, serverId: p.serverId, serverUuid: null, ageMs: 0 };
+  }
+
+  /** What an agent's executor does for one reconciler action. */
+  applyLocal(id: string, a: LocalAction): void {
+    const s = this.server(id);
+    if (a.type === "set-read-only") s.readOnly = true;
+    else if (a.type === "set-writable") s.readOnly = false;
+    else if (a.type === "rejoin" || a.type === "repoint") {
+      // MASTER_DEMOTE_TO_SLAVE folds a former primary's own writes into its slave position.
+      if (a.type === "rejoin") s.slavePos = s.pos;
+      s.source = a.sourceNodeId;
+      s.ioError = false;
+    }
+  }
+
+  status(): string[] {
+    const lines = [`ledger: primary ${this.ledger.primary ?? "-"} epoch ${this.ledger.epoch}`];
+    for (const s of this.servers.values()) {
+      const role = !s.up ? "down" : s.readOnly ? "ro" : "rw";
+      const source = s.source === null ? "" : ` <- ${s.source}${s.ioError ? " (io error)" : ""}`;
+      const cut = this.cut.has(s.id) ? ` cut ${this.lostForMs(s.id)} ms` : "";
+      lines.push(`${s.id} ${role} gtid ${s.pos || "-"}${source}${cut}`);
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,111 @@
+// What "done" means for each step, checked against observed servers and the ledger: how a resumed
+// plan finds what the last leader already finished, and how the executor verifies a step.
+import { describe, expect, test } from "bun:test";
+import { checkStepDone, type StepFacts } from "../../../src/failover/plan-done.ts";
+import type { StepAction } from "../../../src/failover/plan-steps.ts";
+import type { Flavor, InstanceState } from "../../../src/model/instance-state.ts";
+import { healthy, keyOf, U } from "./view-builder.ts";
+
+function facts(b: ReturnType<typeof healthy>, patch: Partial<StepFacts> = {}): StepFacts {
+  const view = b.build();
+  const instances: Record<string, InstanceState | null> = {};
+  for (const a of view.agents) instances[a.nodeId] = a.instance;
+  return {
+    ledger: { primary: "db1", epoch: 4 },
+    instances,
+    addresses: Object.fromEntries(view.agents.map((a) => [a.nodeId, [keyOf(a.nodeId)]])),
+    silentForMs: Object.fromEntries(view.agents.map((a) => [a.nodeId, a.recordAgeMs])),
+    ...patch,
+  };
+}
+
+const state = (a: StepAction, f: StepFacts) => checkStepDone(a, f).state;
+
+describe("checkStepDone", () => {
+  test("hooks leave nothing to observe", () => {
+    expect(state({ kind: "run-hooks", hook: "PreFailover" }, facts(healthy("mariadb", 3)))).toBe(
+      "unobservable",
+    );
+  });
+
+  test("wait-fence-after: done at exactly waitMs of silence, not 1 ms before; unknown agent never", () => {
+    const a: StepAction = { kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 };
+    const f = facts(healthy("mariadb", 3));
+    expect(state(a, { ...f, silentForMs: { db1: 2_000 } })).toBe("done");
+    expect(state(a, { ...f, silentForMs: { db1: 1_999 } })).toBe("pending");
+    expect(state(a, { ...f, silentForMs: {} })).toBe("pending");
+  });
+
+  test.each(["mariadb", "mysql"] as const)(
+    "%s: wait-relay-applied until executed covers retrieved",
+    (flavor: Flavor) => {
+      const a: StepAction = { kind: "wait-relay-applied", nodeId: "db2" };
+      const behind = flavor === "mariadb" ? "0-1-90" : `${U[1]}:1-90`;
+      const all = flavor === "mariadb" ? "0-1-100" : `${U[1]}:1-100`;
+      expect(state(a, facts(healthy(flavor, 3).gtids("db2", behind, all)))).toBe("pending");
+      expect(state(a, facts(healthy(flavor, 3).gtids("db2", all, all)))).toBe("done");
+    },
+  );
+
+  test("wait-caught-up needs the old primary fenced and every one of its GTIDs on the candidate", () => {
+    const a: StepAction = { kind: "wait-caught-up", nodeId: "db2", fromNodeId: "db1" };
+    const writable = healthy("mysql", 3);
+    expect(state(a, facts(writable))).toBe("pending");
+    const fenced = () => healthy("mysql", 3).patchInst("db1", { readOnly: true });
+    expect(state(a, facts(fenced()))).toBe("done");
+    expect(state(a, facts(fenced().gtids("db1", `${U[1]}:1-101`)))).toBe("pending");
+  });
+
+  test("promote: done once the candidate has no channel", () => {
+    const a: StepAction = { kind: "promote", nodeId: "db2" };
+    expect(state(a, facts(healthy("mariadb", 3)))).toBe("pending");
+    expect(state(a, facts(healthy("mariadb", 3).patchInst("db2", { channels: [] })))).toBe("done");
+  });
+
+  test("set-primary: done when the ledger names the node above the expected epoch; lost when someone else won", () => {
+    const a: StepAction = { kind: "set-primary", nodeId: "db2", expectedEpoch: 4 };
+    const f = facts(healthy("mariadb", 3));
+    expect(state(a, f)).toBe("pending");
+    expect(state(a, { ...f, ledger: { primary: "db2", epoch: 5 } })).toBe("done");
+    expect(checkStepDone(a, { ...f, ledger: { primary: "db3", epoch: 5 } })).toEqual({
+      state: "impossible",
+      why: "the ledger moved to db3 at epoch 5",
+    });
+  });
+
+  test("make-writable and fence follow read_only; an unreachable server is never done", () => {
+    const f = facts(healthy("mysql", 3));
+    expect(state({ kind: "make-writable", nodeId: "db2", epoch: 5 }, f)).toBe("pending");
+    expect(state({ kind: "make-writable", nodeId: "db1", epoch: 5 }, f)).toBe("done");
+    expect(state({ kind: "fence", nodeId: "db1" }, f)).toBe("pending");
+    expect(state({ kind: "fence", nodeId: "db2" }, f)).toBe("done");
+    expect(state({ kind: "fence", nodeId: "db1" }, facts(healthy("mysql", 3).mysqldDown("db1")))).toBe(
+      "pending",
+    );
+    const superOff = healthy("mysql", 3).patchInst("db1", { readOnly: true, superReadOnly: false });
+    expect(state({ kind: "fence", nodeId: "db1" }, facts(superOff))).toBe("pending");
+  });
+
+  test("repoint: done only when the channel from the new source runs both threads", () => {
+    const a: StepAction = { kind: "repoint", nodeId: "db3", sourceNodeId: "db2" };
+    expect(state(a, facts(healthy("mariadb", 3)))).toBe("pending");
+    const moved = () => {
+      const b = healthy("mariadb", 3);
+      b.patchChannel("db3", { sourceHost: keyOf("db2").host });
+      return b;
+    };
+    expect(state(a, facts(moved()))).toBe("done");
+    expect(state(a, facts(moved().ioDown(["db3"])))).toBe("pending");
+  });
+
+  test("demote: the old primary must be read-only and replicating from the new one", () => {
+    const a: StepAction = { kind: "demote", nodeId: "db1", sourceNodeId: "db2" };
+    const b = healthy("mariadb", 3);
+    const channel = { ...b.channel("db3"), sourceHost: keyOf("db2").host };
+    expect(state(a, facts(b))).toBe("pending");
+    b.patchInst("db1", { channels: [channel] });
+    expect(state(a, facts(b))).toBe("pending"); // still writable
+    b.patchInst("db1", { readOnly: true });
+    expect(state(a, facts(b))).toBe("done");
+  });
+});
