@@ -2,25 +2,15 @@
 // only, so a name carries everything the step needs (kind, node ids, epoch, wait): a new leader
 // rebuilds the exact step from it and resumes where the last leader stopped.
 import { err, ok, type Result } from "../lib/result.ts";
+import { HOOK_POINTS, type HookPoint } from "../model/hook-point.ts";
 import type { PlanError } from "./plan-errors.ts";
 
-/** orchestrator's hook points run inside a plan, verbatim (OnFailureDetection runs at detection). */
-export type RecoveryHook =
-  | "PreFailover"
-  | "PostMasterFailover"
-  | "PostFailover"
-  | "PostUnsuccessfulFailover"
-  | "PreGracefulTakeover"
-  | "PostGracefulTakeover";
+/** orchestrator's hook points run inside a plan (OnFailureDetection runs at detection). */
+export type RecoveryHook = Exclude<HookPoint, "OnFailureDetection">;
 
-export const RECOVERY_HOOKS: readonly RecoveryHook[] = [
-  "PreFailover",
-  "PostMasterFailover",
-  "PostFailover",
-  "PostUnsuccessfulFailover",
-  "PreGracefulTakeover",
-  "PostGracefulTakeover",
-];
+export const RECOVERY_HOOKS: readonly RecoveryHook[] = HOOK_POINTS.filter(
+  (p): p is RecoveryHook => p !== "OnFailureDetection",
+);
 
 export type StepAction =
   /** Run every command configured for the hook; before the point of no return a failure vetoes. */
