@@ -30,6 +30,10 @@ export interface MemberView {
   incarnation: number;
   status: MemberStatus;
   record: RecordView | null;
+  /** Local time of the last message from the member itself; null if none arrived yet. */
+  lastHeardAtMs: number | null;
+  /** nowMs minus lastHeardAtMs; null if nothing was heard from it yet. */
+  lastHeardAgeMs: number | null;
 }
 
 export function viewOf(m: Member, nowMs: number): MemberView {
@@ -41,6 +45,8 @@ export function viewOf(m: Member, nowMs: number): MemberView {
     cluster: m.cluster,
     incarnation: m.incarnation,
     status: m.status,
+    lastHeardAtMs: m.lastHeardAtMs,
+    lastHeardAgeMs: m.lastHeardAtMs === null ? null : Math.max(0, nowMs - m.lastHeardAtMs),
     record:
       r === null
         ? null

@@ -94,6 +94,12 @@ export class GossipNode {
   }
 
   step(from: string, msg: GossipMessage, nowMs: number): void {
+    this.dispatch(from, msg, nowMs);
+    // After dispatch: the message itself may be what introduced the sender (a joiner's sync).
+    this.table.heardFrom(from, nowMs);
+  }
+
+  private dispatch(from: string, msg: GossipMessage, nowMs: number): void {
     if (this.leftAtMs !== null) {
       if (msg.type === "ping" && msg.target === this.id)
         this.send(from, { type: "ack", seq: msg.seq, updates: [] });

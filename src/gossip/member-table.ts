@@ -20,6 +20,9 @@ export interface Member {
   status: MemberStatus;
   statusChangedAtMs: number;
   record: StoredRecord | null;
+  /** Local time of the last valid message from this member itself (any type, acks included);
+   *  null until one arrives. Lets a shell judge freshness without the member republishing. */
+  lastHeardAtMs: number | null;
 }
 
 export type AliveOutcome = "ignored" | "joined" | "refreshed" | "revived" | "full";
@@ -66,6 +69,7 @@ export class MemberTable {
         status: "alive",
         statusChangedAtMs: nowMs,
         record: null,
+        lastHeardAtMs: null,
       });
       this.versionValue++;
       return "joined";
@@ -107,6 +111,12 @@ export class MemberTable {
     m.statusChangedAtMs = nowMs;
     this.versionValue++;
     return m.status === "left" ? "left" : "dead";
+  }
+
+  /** Notes that a message from `id` itself arrived; unknown ids are ignored. */
+  heardFrom(id: string, nowMs: number): void {
+    const m = this.byId.get(id);
+    if (m !== undefined) m.lastHeardAtMs = nowMs;
   }
 
   /** Forgets members dead or gone for `afterMs`; returns their ids. */
