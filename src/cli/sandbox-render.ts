@@ -16,6 +16,20 @@ function plannedRole(sourcePort: number | null, port: number, all: readonly { so
   return all.some((i) => i.sourcePort === port) ? "intermediate" : "replica";
 }
 
+function agentLines(state: SandboxState): string[] {
+  const agents = state.agents ?? [];
+  if (agents.length === 0) return [];
+  const rows = agents.map((a) => [
+    a.nodeId,
+    `127.0.0.1:${a.port}`,
+    `127.0.0.1:${a.gossipPort}`,
+    `127.0.0.1:${a.httpPort}`,
+    a.pid === null ? "-" : String(a.pid),
+    a.configFile,
+  ]);
+  return formatTable(["AGENT", "INSTANCE", "GOSSIP", "HTTP", "PID", "CONFIG"], rows);
+}
+
 export function renderUp(state: SandboxState, tookMs: number): string[] {
   const rows = state.instances.map((i) => [
     `127.0.0.1:${i.port}`,
@@ -26,6 +40,7 @@ export function renderUp(state: SandboxState, tookMs: number): string[] {
   const extras = [state.semiSync ? "semi-sync" : "", state.chained ? "chained" : ""].filter((x) => x !== "");
   return [
     ...formatTable(["INSTANCE", "SERVER_ID", "ROLE", "SOURCE"], rows),
+    ...agentLines(state),
     `sandbox up in ${state.dir}: ${state.instances.length} instances${extras.length ? ` (${extras.join(", ")})` : ""}, ${(tookMs / 1000).toFixed(1)} s; admin user 'keel' on 127.0.0.1`,
   ];
 }

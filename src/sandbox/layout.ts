@@ -69,6 +69,8 @@ export interface MyCnfInput {
   instance: SandboxInstance;
   semiSync: boolean;
   runAsRoot: boolean;
+  /** The address the server listens on and reports; chaos-lab hosts use their namespace's own. */
+  bindAddress?: string;
 }
 
 /**
@@ -77,7 +79,12 @@ export interface MyCnfInput {
  * sandboxUp makes only the primary writable. Semi-sync lives here, not in SET GLOBAL, so it
  * survives stop/start.
  */
-export function renderMyCnf({ instance, semiSync, runAsRoot }: MyCnfInput): string {
+export function renderMyCnf({
+  instance,
+  semiSync,
+  runAsRoot,
+  bindAddress = "127.0.0.1",
+}: MyCnfInput): string {
   const isPrimary = instance.sourcePort === null;
   const lines = [
     "# Written by keel sandbox. Started with --defaults-file; nothing else is read.",
@@ -88,10 +95,10 @@ export function renderMyCnf({ instance, semiSync, runAsRoot }: MyCnfInput): stri
     `pid-file = ${instance.pidFile}`,
     `log-error = ${instance.errorLog}`,
     `port = ${instance.port}`,
-    "bind-address = 127.0.0.1",
+    `bind-address = ${bindAddress}`,
     "skip-name-resolve",
     `server_id = ${instance.serverId}`,
-    "report_host = 127.0.0.1",
+    `report_host = ${bindAddress}`,
     `report_port = ${instance.port}`,
     "log_bin = mariadb-bin",
     "log_bin_index = mariadb-bin.index",

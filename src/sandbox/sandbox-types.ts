@@ -1,5 +1,6 @@
 // The sandbox's shapes and error codes: a local MariaDB topology for tests, demos and benches.
 // Errors are values; src/cli/messages/sandbox.ts words each code with its fix.
+import type { AgentPortOffsets, SandboxAgent } from "./agent-config.ts";
 
 /** Fixed local credentials (like dbdeployer): the servers listen on 127.0.0.1 only. */
 export const SANDBOX_ADMIN = { user: "keel", password: "keel" } as const;
@@ -18,6 +19,8 @@ export interface SandboxOptions {
   mariadbd?: string;
   /** Process whose death marks this sandbox orphaned (test sweeps); defaults to this process. */
   ownerPid?: number;
+  /** Also run a keel agent per instance; true = default port offsets (agent-config.ts). */
+  agents?: boolean | AgentPortOffsets;
 }
 
 export interface SandboxInstance {
@@ -41,6 +44,8 @@ export interface SandboxState {
   createdAtWallMs: number;
   /** The server binary the instances run; restarts use the same one. */
   mariadbd: string;
+  /** `up --agents`: one keel agent per instance (agent-config.ts); absent otherwise. */
+  agents?: SandboxAgent[];
 }
 
 export type IoThreadRunning = "yes" | "no" | "connecting";

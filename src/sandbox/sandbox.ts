@@ -3,6 +3,8 @@
 import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { err, ok, type Result } from "../lib/result.ts";
+import { DEFAULT_AGENT_PORT_OFFSETS } from "./agent-config.ts";
+import { killAgentsSync } from "./agent-process.ts";
 import { copyTemplate, ensureTemplate } from "./datadir-template.ts";
 import { killServer, startServer, stopServer } from "./instance-lifecycle.ts";
 import { checkSocketPaths, configFileOf, planInstances, renderMyCnf, validateOptions } from "./layout.ts";
@@ -15,11 +17,18 @@ import {
   type SandboxState,
 } from "./sandbox-types.ts";
 import { findServerPid, portAccepts } from "./server-process.ts";
+import { type SandboxAgentError, startSandboxAgents, stopSandboxAgents } from "./sandbox-agents.ts";
 import { readSandbox, writeSandbox } from "./state-file.ts";
 import { killAllSync, removeRuntimeFiles } from "./teardown-sync.ts";
 
 export { sandboxStatus } from "./sandbox-status.ts";
 export * from "./sandbox-types.ts";
+export {
+  agentConfigPath,
+  killSandboxAgent,
+  type SandboxAgentError,
+  startSandboxAgent,
+} from "./sandbox-agents.ts";
 export { readSandbox } from "./state-file.ts";
 
 export function runningPorts(state: SandboxState): number[] {
@@ -41,6 +50,7 @@ function clearPrevious(dir: string): Result<void, SandboxError> {
   if (!previous.ok) return previous.error.code === "sandbox.not-found" ? ok(undefined) : previous;
   const running = runningPorts(previous.value);
   if (running.length > 0) return err({ code: "sandbox.already-running", dir, ports: running });
+  killAgentsSync(previous.value.agents ?? []);
   removeRuntimeFiles(previous.value);
   return ok(undefined);
 }
@@ -81,7 +91,9 @@ async function startAndWire(state: SandboxState): Promise<Result<void, SandboxEr
   return makeWritable(state.basePort);
 }
 
-export async function sandboxUp(o: SandboxOptions): Promise<Result<SandboxState, SandboxError>> {
+export async function sandboxUp(
+  o: SandboxOptions,
+): Promise<Result<SandboxState, SandboxError | SandboxAgentError>> {
   const valid = validateOptions(o);
   if (!valid.ok) return valid;
   const mariadbd = o.mariadbd ?? DEFAULT_MARIADBD;
@@ -120,12 +132,22 @@ export async function sandboxUp(o: SandboxOptions): Promise<Result<SandboxState,
     killAllSync(state);
     return up;
   }
-  return ok(state);
+  if (!o.agents) return ok(state);
+  const withAgents = await startSandboxAgents(
+    state,
+    o.agents === true ? DEFAULT_AGENT_PORT_OFFSETS : o.agents,
+  );
+  // startSandboxAgents already killed the agents it started; the servers go too, as on any failed up.
+  if (!withAgents.ok) killAllSync(state);
+  return withAgents;
 }
 
-export async function sandboxDown(dir: string): Promise<Result<void, SandboxError>> {
+export async function sandboxDown(dir: string): Promise<Result<void, SandboxError | SandboxAgentError>> {
   const state = readSandbox(dir);
   if (!state.ok) return state;
+  // Agents first: they leave the gossip gracefully instead of reporting their servers dying.
+  const agentsDown = await stopSandboxAgents(state.value);
+  if (!agentsDown.ok) return agentsDown;
   const killed = await allOk(state.value.instances.map((i) => killServer(i)));
   if (!killed.ok) return killed;
   removeRuntimeFiles(state.value);

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { err, ok, type Result } from "../lib/result.ts";
+import type { SandboxAgent } from "./agent-config.ts";
 import {
   SANDBOX_STATE_FILE,
   type SandboxError,
@@ -25,6 +26,14 @@ function isInstance(v: unknown): v is SandboxInstance {
     typeof o.errorLog === "string" &&
     (o.sourcePort === null || typeof o.sourcePort === "number")
   );
+}
+
+function isAgent(v: unknown): v is SandboxAgent {
+  if (typeof v !== "object" || v === null) return false;
+  const o = v as Record<string, unknown>;
+  const strings = ["nodeId", "dir", "configFile", "logFile"].every((k) => typeof o[k] === "string");
+  const numbers = ["port", "gossipPort", "httpPort"].every((k) => typeof o[k] === "number");
+  return strings && numbers && (o.pid === null || typeof o.pid === "number");
 }
 
 /** Parses sandbox.json text; every shape problem is reported as state-corrupt. */
@@ -58,6 +67,7 @@ export function parseSandboxState(text: string, path: string): Result<SandboxSta
     chained: o.chained === true,
     createdAtWallMs: typeof o.createdAtWallMs === "number" ? o.createdAtWallMs : 0,
     mariadbd: o.mariadbd as string,
+    ...(Array.isArray(o.agents) && o.agents.every(isAgent) ? { agents: o.agents as SandboxAgent[] } : {}),
   });
 }
 

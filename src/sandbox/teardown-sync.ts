@@ -2,6 +2,7 @@
 // orphan sweep before a test run. Kills every server of a sandbox and removes its runtime files.
 import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { killAgentsSync } from "./agent-process.ts";
 import { configFileOf, instanceDirOf } from "./layout.ts";
 import type { SandboxState } from "./sandbox-types.ts";
 import { findServerPid, isServerProcess, signalProcess } from "./server-process.ts";
@@ -14,8 +15,9 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** SIGKILLs every running server of the sandbox; returns the pids that were still alive at the end. */
+/** SIGKILLs every running agent and server of the sandbox; returns server pids still alive at the end. */
 export function killAllSync(state: SandboxState, waitMs = SYNC_WAIT_MS): number[] {
+  killAgentsSync(state.agents ?? []);
   const victims: { pid: number; configFile: string }[] = [];
   for (const inst of state.instances) {
     const configFile = configFileOf(inst);
@@ -37,6 +39,7 @@ export function killAllSync(state: SandboxState, waitMs = SYNC_WAIT_MS): number[
 export function removeRuntimeFiles(state: SandboxState): void {
   for (const inst of state.instances)
     rmSync(instanceDirOf(state.dir, inst.port), { recursive: true, force: true });
+  for (const agent of state.agents ?? []) rmSync(agent.dir, { recursive: true, force: true });
   rmSync(stateFileOf(state.dir), { force: true });
   try {
     if (existsSync(state.dir) && readdirSync(state.dir).length === 0) rmdirSync(state.dir);
