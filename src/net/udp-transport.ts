@@ -42,8 +42,19 @@ export class UdpTransport implements Transport {
     }
     try {
       // Copied: dgram reads the buffer after send() returns, and callers may reuse theirs.
-      this.socket.send(Buffer.from(bytes), to.port, to.host, (e) => {
-        if (e) this.counters.sendFailures++;
+      const copy = Buffer.from(bytes);
+      this.socket.send(copy, to.port, to.host, (e) => {
+        if (!e) return;
+        // Bun reports the ICMP "port unreachable" of an EARLIER send to a dead peer on the next
+        // send, whatever its destination, and drops that datagram. Resend it once, or a node
+        // that last talked to a dead peer silently loses its next message (it stalled elections).
+        if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED" && !this.closing) {
+          this.socket.send(copy, to.port, to.host, (again) => {
+            if (again) this.counters.sendFailures++;
+          });
+          return;
+        }
+        this.counters.sendFailures++;
       });
       this.counters.sent++;
     } catch {

@@ -1,15 +1,20 @@
-// The agent's small read-only HTTP endpoint: /metrics for Prometheus, /api/state for tools.
-// GET (and HEAD) only; a handler returning a string is served as Prometheus text, anything
-// else as JSON. A handler that throws yields a bare 500: no stack trace leaves the process.
+// The agent's small HTTP endpoint: /metrics for Prometheus, /api/state for tools (GET/HEAD; a
+// handler returning a string is served as Prometheus text, anything else as JSON), plus request
+// routes that see the whole request (method, headers, body) for the authenticated API. A handler
+// that throws yields a bare 500: no stack trace leaves the process.
 import { HTTP_REQUEST_BODY_BYTES_MAX } from "../lib/limits.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import type { ObsError } from "./obs-error.ts";
 
 export type RouteHandler = () => unknown | Promise<unknown>;
+/** Sees the whole request and answers it; checks its own method and authentication. */
+export type RequestHandler = (req: Request) => Response | Promise<Response>;
 
 export interface HttpServerOptions {
   listen: { host: string; port: number };
   routes: Readonly<Record<string, RouteHandler>>;
+  /** Matched before `routes`, for any method. */
+  requestRoutes?: Readonly<Record<string, RequestHandler>>;
   /** Told about a handler that threw (to log it); the client only sees a 500. */
   onHandlerError?: (path: string, error: unknown) => void;
 }
@@ -33,8 +38,22 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 async function answer(req: Request, opts: HttpServerOptions): Promise<Response> {
   const path = new URL(req.url).pathname;
+  const requestHandler =
+    opts.requestRoutes && Object.hasOwn(opts.requestRoutes, path) ? opts.requestRoutes[path] : undefined;
+  if (requestHandler !== undefined) {
+    try {
+      return await requestHandler(req);
+    } catch (e) {
+      opts.onHandlerError?.(path, e);
+      return json(500, { error: "internal error" });
+    }
+  }
   const handler = Object.hasOwn(opts.routes, path) ? opts.routes[path] : undefined;
-  if (handler === undefined) return json(404, { error: "not found", paths: Object.keys(opts.routes) });
+  if (handler === undefined)
+    return json(404, {
+      error: "not found",
+      paths: [...Object.keys(opts.routes), ...Object.keys(opts.requestRoutes ?? {})],
+    });
   if (req.method !== "GET" && req.method !== "HEAD")
     return json(405, { error: "method not allowed" }, { allow: "GET, HEAD" });
   try {

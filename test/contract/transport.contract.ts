@@ -156,5 +156,20 @@ export function runTransportContract(name: string, makeHarness: () => TransportH
       expect(await h.settle(() => b.inbox.length === 1)).toBe(true);
       expect(numberOf(b.inbox[0]?.bytes as Uint8Array)).toBe(5);
     });
+
+    test("a datagram right after a send to a dead peer still arrives", async () => {
+      // Raft and gossip keep addressing a crashed peer; that must never cost the live ones.
+      h = makeHarness();
+      const a = await endpoint(0);
+      const b = await endpoint(1);
+      const dead = await h.deadAddress();
+      for (let i = 0; i < 5; i++) {
+        a.t.send(dead, numbered(100 + i));
+        a.t.send(b.t.localAddress(), numbered(i)); // back to back, as a heartbeat round sends
+        await h.settle(() => false, 30);
+      }
+      expect(await h.settle(() => b.inbox.length === 5)).toBe(true);
+      expect(b.inbox.map((r) => numberOf(r.bytes)).sort()).toEqual([0, 1, 2, 3, 4]);
+    });
   });
 }
