@@ -1,0 +1,242 @@
+// The imperative shell around one RaftNode: it owns the node, its durable storage and the
+// cluster Ledger the committed entries build. Every tick, message or proposal is followed by a
+// drain of the node's Ready in the one safe order: persist (snapshot, entries, hard state, each
+// fsynced) → send → apply → advance. A message never leaves before the state it depends on is
+// on disk; if the disk refuses a write the host halts rather than run ahead of its storage.
+import { RAFT_COMPACT_EVERY_ENTRIES } from "../lib/limits.ts";
+import { err, ok, type Result } from "../lib/result.ts";
+import type { Rng } from "../lib/rng.ts";
+import { decodeRaftMessage, encodeRaftMessage } from "../raft/codec.ts";
+import type { RaftConfig } from "../raft/config.ts";
+import { Ledger, type LedgerOutcome, type LedgerRejection, type LedgerState } from "../raft/ledger.ts";
+import { encodeLedgerCommand, type LedgerCommand } from "../raft/ledger-commands.ts";
+import type { Entry, RaftEvent, Ready } from "../raft/messages.ts";
+import { type ProposeError, RaftNode, type RaftStatus } from "../raft/raft-node.ts";
+import type { LoadedRaftState, RaftStorage, StorageError, StorageWarning } from "../storage/raft-storage.ts";
+
+export type RaftHostError = StorageError | { code: "ledger.snapshot-malformed" };
+
+/** What the host reports for logs, metrics and the console's event log. */
+export type RaftHostEvent =
+  | { type: "became-leader"; term: number }
+  | { type: "lost-leadership"; term: number; reason: "check-quorum" | "higher-term" }
+  | { type: "leader-changed"; term: number; leader: string | null }
+  | { type: "ledger-applied"; index: number; command: LedgerOutcome["applied"] }
+  | { type: "ledger-rejected"; index: number; rejection: LedgerRejection }
+  | { type: "snapshot-restored"; index: number }
+  | { type: "compacted"; index: number }
+  | { type: "storage-warning"; warning: StorageWarning }
+  | { type: "message-dropped"; from: string; reason: string }
+  | { type: "halted"; error: RaftHostError };
+
+/** One committed entry as the ledger took it (rejections are outcomes, identical everywhere). */
+export interface AppliedEntry {
+  index: number;
+  term: number;
+  result: Result<LedgerOutcome, LedgerRejection>;
+}
+
+export type HostProposeError = ProposeError | { code: "raft.host-halted"; detail: string };
+
+export interface RaftHostDeps {
+  /** Sends a raft message (already plain data) to a voter over channel "r". */
+  send(toNodeId: string, msg: unknown): void;
+  rng: Rng;
+  onEvent?(e: RaftHostEvent): void;
+  /** Applied entries kept in the log before compaction; 0 never compacts. */
+  compactEveryEntries?: number;
+}
+
+export interface RaftHostInit {
+  config: Readonly<RaftConfig>;
+  storage: RaftStorage;
+  nowMs: number;
+  deps: RaftHostDeps;
+}
+
+export class RaftHost {
+  readonly node: RaftNode;
+  readonly config: Readonly<RaftConfig>;
+  private ledger: Ledger;
+  private readonly storage: RaftStorage;
+  private readonly deps: RaftHostDeps;
+  private readonly compactEvery: number;
+  private readonly appliedListeners = new Set<(a: AppliedEntry) => void>();
+  /** Monotonic ms of the last valid raft message from each peer. */
+  private readonly heardAtMs = new Map<string, number>();
+  private knownLeader: string | null = null;
+  private haltedBy: RaftHostError | null = null;
+
+  private constructor(init: RaftHostInit, loaded: LoadedRaftState, ledger: Ledger) {
+    this.config = init.config;
+    this.storage = init.storage;
+    this.deps = init.deps;
+    this.ledger = ledger;
+    this.compactEvery = init.deps.compactEveryEntries ?? RAFT_COMPACT_EVERY_ENTRIES;
+    this.node = new RaftNode({ config: init.config, rng: init.deps.rng, nowMs: init.nowMs, ...loaded });
+  }
+
+  /** Builds the host from what storage holds: the ledger restarts from the stored snapshot and
+   *  the node re-applies the committed entries after it. */
+  static create(init: RaftHostInit): Result<RaftHost, RaftHostError> {
+    const loaded = init.storage.load();
+    let ledger = new Ledger();
+    if (loaded.snapshot !== null) {
+      const restored = Ledger.restore(loaded.snapshot.data);
+      if (!restored.ok) return restored;
+      ledger = restored.value;
+    }
+    const host = new RaftHost(init, loaded, ledger);
+    for (const warning of init.storage.openWarnings()) host.emit({ type: "storage-warning", warning });
+    return ok(host);
+  }
+
+  get halted(): RaftHostError | null {
+    return this.haltedBy;
+  }
+
+  get ledgerState(): Readonly<LedgerState> {
+    return this.ledger.state;
+  }
+
+  status(): RaftStatus {
+    return this.node.status();
+  }
+
+  /** Monotonic ms this host last heard from `peer`, or null if never. */
+  lastHeardAtMs(peer: string): number | null {
+    return this.heardAtMs.get(peer) ?? null;
+  }
+
+  onApplied(listener: (a: AppliedEntry) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  tick(nowMs: number): void {
+    if (this.haltedBy) return;
+    this.node.tick(nowMs);
+    this.drain();
+  }
+
+  /** Channel "r" handler: `from` is the authenticated envelope sender. */
+  onMessage(from: string, raw: unknown, nowMs: number): void {
+    if (this.haltedBy) return;
+    const decoded = decodeRaftMessage(raw);
+    if (!decoded.ok) {
+      this.emit({ type: "message-dropped", from, reason: decoded.error.code });
+      return;
+    }
+    // A peer may only speak for itself: the envelope authenticated the sender, not the body.
+    if (decoded.value.from !== from) {
+      this.emit({ type: "message-dropped", from, reason: "sender-mismatch" });
+      return;
+    }
+    if (this.config.voters.includes(from)) this.heardAtMs.set(from, nowMs);
+    this.node.step(decoded.value, nowMs);
+    this.drain();
+  }
+
+  /** Appends a command on this node if it leads; the entry is durable and sent when this returns.
+   *  `appended` runs before the drain: on a single voter the entry commits and applies inside
+   *  it, so a caller waiting for the apply must be listening by then. */
+  propose(
+    cmd: LedgerCommand,
+    appended?: (at: { index: number; term: number }) => void,
+  ): Result<{ index: number; term: number }, HostProposeError> {
+    if (this.haltedBy) return err({ code: "raft.host-halted", detail: this.haltedBy.code });
+    const r = this.node.propose(encodeLedgerCommand(cmd));
+    if (r.ok) appended?.(r.value);
+    this.drain();
+    return r;
+  }
+
+  /** Runs the node's Ready until nothing is pending. */
+  drain(): void {
+    while (this.haltedBy === null && this.node.hasReady()) {
+      const rd = this.node.ready();
+      const persisted = this.persist(rd);
+      if (!persisted.ok) {
+        this.halt(persisted.error);
+        return;
+      }
+      for (const m of rd.messages) this.deps.send(m.to, encodeRaftMessage(m));
+      this.applyCommitted(rd.committed);
+      this.node.advance();
+      this.report(rd.events);
+      this.maybeCompact();
+    }
+  }
+
+  private persist(rd: Ready): Result<void, RaftHostError> {
+    if (rd.snapshot) {
+      const saved = this.storage.saveSnapshot(rd.snapshot);
+      if (!saved.ok) return saved;
+      const restored = Ledger.restore(rd.snapshot.data);
+      if (!restored.ok) return restored;
+      this.ledger = restored.value;
+      this.emit({ type: "snapshot-restored", index: rd.snapshot.index });
+    }
+    if (rd.entries.length > 0) {
+      const appended = this.storage.append(rd.entries);
+      if (!appended.ok) return appended;
+    }
+    if (rd.hardState) {
+      const saved = this.storage.saveHardState(rd.hardState);
+      if (!saved.ok) return saved;
+    }
+    return ok(undefined);
+  }
+
+  private applyCommitted(committed: readonly Entry[]): void {
+    for (const entry of committed) {
+      const result = this.ledger.apply(entry);
+      if (!result.ok) this.emit({ type: "ledger-rejected", index: entry.index, rejection: result.error });
+      else if (result.value.applied !== "no-op")
+        this.emit({ type: "ledger-applied", index: entry.index, command: result.value.applied });
+      const applied: AppliedEntry = { index: entry.index, term: entry.term, result };
+      for (const listener of this.appliedListeners) listener(applied);
+    }
+  }
+
+  private report(events: readonly RaftEvent[]): void {
+    for (const e of events) {
+      if (e.type === "role-changed" && e.role === "leader")
+        this.emit({ type: "became-leader", term: e.term });
+      else if (e.type === "stepped-down")
+        this.emit({ type: "lost-leadership", term: e.term, reason: e.reason });
+    }
+    const { leader, term } = this.node.status();
+    if (leader !== this.knownLeader) {
+      this.knownLeader = leader;
+      this.emit({ type: "leader-changed", term, leader });
+    }
+  }
+
+  private maybeCompact(): void {
+    if (this.compactEvery <= 0) return;
+    const applied = this.ledger.state.index;
+    if (applied - (this.node.log.firstIndex() - 1) < this.compactEvery) return;
+    const snap = this.node.compact(applied, this.ledger.snapshot());
+    if (!snap.ok) return; // nothing new to compact; the next apply tries again
+    const saved = this.storage.saveSnapshot(snap.value);
+    if (!saved.ok) {
+      this.halt(saved.error);
+      return;
+    }
+    this.emit({ type: "compacted", index: applied });
+  }
+
+  private halt(error: RaftHostError): void {
+    this.haltedBy = error;
+    this.emit({ type: "halted", error });
+  }
+
+  private emit(e: RaftHostEvent): void {
+    this.deps.onEvent?.(e);
+  }
+
+  close(): void {
+    this.storage.close();
+  }
+}
