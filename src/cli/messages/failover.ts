@@ -142,7 +142,7 @@ export const failoverRecoveryMessages = defineMessages<PlanError | FenceAfterErr
   }),
   "failover.rejoin-refused-errant": (e) => ({
     problem: `${e.nodeId} stays read-only and out of replication: it has transactions primary ${e.primaryNodeId} lacks (${e.errantGtids})`,
-    fix: `inspect them on ${e.nodeId}, then keel rejoin --force to discard the difference, or rebuild ${e.nodeId} from ${e.primaryNodeId}`,
+    fix: `inspect them on ${e.nodeId} (save what matters), then rebuild ${e.nodeId} from ${e.primaryNodeId}; keel rejoin -i <host:port> --force only repoints it and discards nothing, so replication may refuse to start`,
   }),
   "failover.rejoin-disabled": (e) => ({
     problem: `${e.nodeId} stays read-only and out of replication because auto_rejoin is off`,
