@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ensureCompiledBinary, type RunResult, runBinary } from "./helpers/compiled.ts";
 import { TmuxLab } from "./helpers/tmux.ts";
+import { AGENT_OFFSET_ARGS, portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { makeTestSandboxDir, removeTestSandboxDir, SANDBOX_HOOK_TIMEOUT_MS } from "../helpers/sandbox.ts";
 
-const BASE_PORT = 31410;
-const OFFSETS = ["--gossip-port-offset", "100", "--http-port-offset", "200"];
+const BASE_PORT = portIn(TEST_PORT_BLOCKS.console, 0);
+const REPLICA = `127.0.0.1:${BASE_PORT + 1}`;
+const REPLICA_PATTERN = REPLICA.replaceAll(".", "\\.");
 const SESSION = "console";
 
 let bin = "";
@@ -42,9 +44,9 @@ function resize(columns: number, rows: number): void {
 }
 
 const topologyShown = (screen: string): boolean =>
-  /^127\.0\.0\.1:31410 +\[\d+s,ok,[^\]]*,rw,/m.test(screen) &&
-  /^\+ 127\.0\.0\.1:31411 \[/m.test(screen) &&
-  /^\+ 127\.0\.0\.1:31412 \[/m.test(screen);
+  new RegExp(`^127\\.0\\.0\\.1:${BASE_PORT} +\\[\\d+s,ok,[^\\]]*,rw,`, "m").test(screen) &&
+  new RegExp(`^\\+ 127\\.0\\.0\\.1:${BASE_PORT + 1} \\[`, "m").test(screen) &&
+  new RegExp(`^\\+ 127\\.0\\.0\\.1:${BASE_PORT + 2} \\[`, "m").test(screen);
 
 describe("keel console in tmux against a sandbox with agents (compiled binary)", () => {
   beforeAll(() => {
@@ -60,7 +62,7 @@ describe("keel console in tmux against a sandbox with agents (compiled binary)",
       "3",
       "--base-port",
       String(BASE_PORT),
-      ...OFFSETS,
+      ...AGENT_OFFSET_ARGS,
     ]);
     if (up.exitCode !== 0) throw new Error(`sandbox up --agents failed: ${up.stderr}`);
     config = keel(["sandbox", "config", "--dir", dir, "--port", String(BASE_PORT)]).stdout.trim();
@@ -107,12 +109,16 @@ describe("keel console in tmux against a sandbox with agents (compiled binary)",
 
   test("a downtime done with keys shows downtimed on the instance", async () => {
     lab.send(SESSION, ["j", "d"]);
-    await lab.waitFor(SESSION, /downtime: 127\.0\.0\.1:31411/);
+    await lab.waitFor(SESSION, new RegExp(`downtime: ${REPLICA_PATTERN}`));
     lab.send(SESSION, ["1"]);
     await lab.waitFor(SESSION, /\[y\/N\]/);
     lab.send(SESSION, ["y"]);
-    const screen = await lab.waitFor(SESSION, /^\+ 127\.0\.0\.1:31411 \[[^\]]*downtimed\]/m, 15_000);
-    expect(screen).toContain("downtime 127.0.0.1:31411");
+    const screen = await lab.waitFor(
+      SESSION,
+      new RegExp(`^\\+ ${REPLICA_PATTERN} \\[[^\\]]*downtimed\\]`, "m"),
+      15_000,
+    );
+    expect(screen).toContain(`downtime ${REPLICA}`);
   }, 25_000);
 
   test("q quits and leaves a sane terminal", async () => {

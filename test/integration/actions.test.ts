@@ -1,5 +1,5 @@
 // The failover, switchover, fencing and rejoin actions against a real 3-instance MariaDB
-// sandbox (ports 27000–27002), run in order on one topology: fencing, the primary check, a
+// sandbox (TEST_PORT_BLOCKS.actions), run in order on one topology: fencing, the primary check, a
 // planned switchover A → B under a writer, a kill -9 failover B → C with B rejoining, and the
 // check against a hung (SIGSTOPped) server.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -26,6 +26,7 @@ import { checkReachable, PrimaryChecker } from "../../src/mysql/primary-check.ts
 import { sql } from "../../src/mysql/statements-sql.ts";
 import { withAdmin } from "../../src/sandbox/admin-sql.ts";
 import { killInstance, SANDBOX_ADMIN, SANDBOX_REPL, startInstance } from "../../src/sandbox/sandbox.ts";
+import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 
 /** MariaDB/MySQL: "The MariaDB server is running with the --read-only option". */
@@ -159,7 +160,7 @@ class SteadyWriter {
   }
 }
 
-const BASE_PORT = 27000;
+const BASE_PORT = portIn(TEST_PORT_BLOCKS.actions, 0);
 const A = BASE_PORT;
 const B = BASE_PORT + 1;
 const C = BASE_PORT + 2;

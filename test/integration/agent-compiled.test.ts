@@ -10,13 +10,15 @@ import type { Subprocess } from "bun";
 import { seal } from "../../src/net/envelope.ts";
 import type { AgentState } from "../../src/runtime/agent-state.ts";
 import { BARE_ENV, ensureCompiledBinary } from "../e2e/helpers/compiled.ts";
+import { agentPortsIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 import { keyringOf, testKey } from "../unit/net/keys.fixture.ts";
 import { waitFor, writeAgentConfig } from "./agent-helpers.ts";
 
-const MYSQL_BASE_PORT = 28110;
-const GOSSIP_PORTS = [28211, 28212, 28213];
-const HTTP_PORTS = [28311, 28312, 28313];
+const PORTS = agentPortsIn(TEST_PORT_BLOCKS.agentCompiled, 3);
+const MYSQL_BASE_PORT = PORTS.mysqlBase;
+const GOSSIP_PORTS = PORTS.gossip;
+const HTTP_PORTS = PORTS.http;
 const IDS = ["db1", "db2", "db3"];
 /** Probe timeout + suspicion (5 × 200 ms on 3 members) + spread, with room for a busy CI box. */
 const DEAD_BOUND_MS = 6_000;

@@ -6,13 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AgentHandle, startAgent } from "../../src/runtime/agent.ts";
 import type { AgentState, MemberState } from "../../src/runtime/agent-state.ts";
+import { agentPortsIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 import { testKey } from "../unit/net/keys.fixture.ts";
 import { loadAgentConfig, memoryLogger, waitFor, writeAgentConfig } from "./agent-helpers.ts";
 
-const MYSQL_BASE_PORT = 28100;
-const GOSSIP_PORTS = [28201, 28202, 28203];
-const HTTP_PORT = 28301;
+const PORTS = agentPortsIn(TEST_PORT_BLOCKS.agent, 3);
+const MYSQL_BASE_PORT = PORTS.mysqlBase;
+const GOSSIP_PORTS = PORTS.gossip;
+const HTTP_PORT = PORTS.http[0] as number;
 const IDS = ["db1", "db2", "db3"];
 
 const sandbox = useTestSandbox({ instances: 3, basePort: MYSQL_BASE_PORT });
@@ -90,7 +92,7 @@ describe("three agents on a real sandbox", () => {
       nodeId: "db1",
       cluster: "main",
       kind: "agent",
-      address: "127.0.0.1:28201",
+      address: `127.0.0.1:${GOSSIP_PORTS[0]}`,
     });
     expect(state.members.map((m) => m.id)).toEqual(IDS);
     expect(state).toHaveProperty("raft");

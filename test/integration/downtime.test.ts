@@ -2,10 +2,11 @@
 // changes the replicated ledger, and `keel raft status --json` (from another agent) shows it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RaftView } from "../../src/runtime/ledger-view.ts";
+import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { SANDBOX_HOOK_TIMEOUT_MS } from "../helpers/sandbox.ts";
 import { type AgentSandbox, propose, startAgentSandbox, waitFor, waitForQuorum } from "./fencing-sandbox.ts";
 
-const BASE_PORT = 33070;
+const PORTS = TEST_PORT_BLOCKS.downtime;
 let sb: AgentSandbox;
 
 function status(via: string): RaftView {
@@ -25,7 +26,7 @@ async function ledgerUntil(check: (l: RaftView["ledger"]) => boolean): Promise<R
 }
 
 beforeAll(async () => {
-  sb = await startAgentSandbox(BASE_PORT);
+  sb = await startAgentSandbox(PORTS);
   await waitForQuorum(sb);
 }, SANDBOX_HOOK_TIMEOUT_MS);
 
@@ -34,7 +35,7 @@ afterAll(async () => {
 }, SANDBOX_HOOK_TIMEOUT_MS);
 
 describe("ledger commands through the compiled CLI", () => {
-  const instance = `127.0.0.1:${BASE_PORT + 1}`;
+  const instance = `127.0.0.1:${portIn(PORTS, 1)}`;
 
   test("keel downtime begins and ends an instance's downtime", async () => {
     const begun = sb.keel(

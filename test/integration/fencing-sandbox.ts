@@ -9,10 +9,9 @@ import type { LedgerCommand } from "../../src/raft/ledger-commands.ts";
 import { fetchRaftView, proposeViaAgent } from "../../src/runtime/api-client.ts";
 import type { RaftView } from "../../src/runtime/ledger-view.ts";
 import { ensureCompiledBinary, type RunResult, runBinary } from "../e2e/helpers/compiled.ts";
+import { AGENT_OFFSET_ARGS, agentPortsIn, type PortBlock } from "../helpers/ports.ts";
 import { makeTestSandboxDir, removeTestSandboxDir } from "../helpers/sandbox.ts";
 
-export const GOSSIP_OFFSET = 100;
-export const HTTP_OFFSET = 200;
 export const NODE_IDS = ["db1", "db2", "db3"] as const;
 
 export interface AgentSandbox {
@@ -32,41 +31,29 @@ export function testBinary(): string {
   return process.env.KEEL_TEST_BINARY ?? ensureCompiledBinary();
 }
 
-/**
- * The assigned ports (33000–33999) lie inside Linux's ephemeral range (32768–60999): a client
- * socket of anything on the machine may hold one for a moment. One retry covers that.
- */
-export async function startAgentSandbox(basePort: number): Promise<AgentSandbox> {
+/** Three servers and their agents, every port inside the calling test file's block. */
+export async function startAgentSandbox(block: PortBlock): Promise<AgentSandbox> {
   const bin = testBinary();
   const env = { PATH: "/usr/bin:/bin:/usr/sbin:/sbin", KEEL_SANDBOX_OWNER_PID: String(process.pid) };
-  let dir = "";
-  let keel = (..._args: string[]): RunResult => ({ exitCode: -1, stdout: "", stderr: "" });
-  for (let attempt = 1; ; attempt++) {
-    const d = makeTestSandboxDir();
-    dir = d;
-    keel = (...args: string[]): RunResult => runBinary(bin, args, d, env);
-    const up = keel(
-      "sandbox",
-      "up",
-      "--agents",
-      "--dir",
-      d,
-      "--instances",
-      "3",
-      "--base-port",
-      String(basePort),
-      "--gossip-port-offset",
-      String(GOSSIP_OFFSET),
-      "--http-port-offset",
-      String(HTTP_OFFSET),
-    );
-    if (up.exitCode === 0) break;
-    await removeTestSandboxDir(d);
-    if (attempt >= 2 || !`${up.stderr}${up.stdout}`.includes("EADDRINUSE"))
-      throw new Error(`sandbox up --agents failed: ${up.stderr}${up.stdout}`);
-    await Bun.sleep(1_000);
+  const ports = agentPortsIn(block, NODE_IDS.length).mysql;
+  const dir = makeTestSandboxDir();
+  const keel = (...args: string[]): RunResult => runBinary(bin, args, dir, env);
+  const up = keel(
+    "sandbox",
+    "up",
+    "--agents",
+    "--dir",
+    dir,
+    "--instances",
+    String(ports.length),
+    "--base-port",
+    String(ports[0]),
+    ...AGENT_OFFSET_ARGS,
+  );
+  if (up.exitCode !== 0) {
+    await removeTestSandboxDir(dir);
+    throw new Error(`sandbox up --agents failed: ${up.stderr}${up.stdout}`);
   }
-  const ports = [basePort, basePort + 1, basePort + 2];
   const configs = new Map<string, Config>();
   const paths = new Map<string, string>();
   NODE_IDS.forEach((id, i) => {

@@ -3,13 +3,13 @@
 // again, and a primary whose agent is cut off from its peers (its UDP port dropped on lo) makes
 // its server read-only after fence_after — and writable again once the quorum is back.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { AGENT_GOSSIP_OFFSET, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { SANDBOX_HOOK_TIMEOUT_MS } from "../helpers/sandbox.ts";
 import {
   type AgentSandbox,
   agentLog,
   configOf,
   ensureLedgerPrimary,
-  GOSSIP_OFFSET,
   readOnlyOf,
   sql,
   startAgentSandbox,
@@ -17,7 +17,6 @@ import {
   waitForQuorum,
 } from "./fencing-sandbox.ts";
 
-const BASE_PORT = 33010;
 const NFT_TABLE = "keel_fencing_test";
 let sb: AgentSandbox;
 
@@ -45,7 +44,7 @@ function heal(): void {
 }
 
 beforeAll(async () => {
-  sb = await startAgentSandbox(BASE_PORT);
+  sb = await startAgentSandbox(TEST_PORT_BLOCKS.fencing);
   await waitForQuorum(sb);
   await ensureLedgerPrimary(sb, "db1");
   // The primary is writable once its agent has reconciled it.
@@ -95,7 +94,7 @@ describe("fencing by default (compiled agents, real MariaDB)", () => {
     );
     expect(paused.exitCode).toBe(0);
     try {
-      isolateUdpPort(port + GOSSIP_OFFSET);
+      isolateUdpPort(port + AGENT_GOSSIP_OFFSET);
       const fenced = await waitFor(
         async () => ((await readOnlyOf(port)) === true ? true : null),
         fenceAfterMs + 5_000,

@@ -1,4 +1,4 @@
-// The probe against real MariaDB: a 3-instance sandbox (ports 25000–25002), then the failures
+// The probe against real MariaDB: a 3-instance sandbox (TEST_PORT_BLOCKS.probe), then the failures
 // the agent must tell apart — hung (SIGSTOP), stopped, killed primary — each within its bound.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -8,9 +8,10 @@ import type { ProbeTarget } from "../../src/mysql/connect.ts";
 import { InstanceProber, probeOnce } from "../../src/mysql/probe.ts";
 import { withAdmin } from "../../src/sandbox/admin-sql.ts";
 import { killInstance, SANDBOX_ADMIN, startInstance, stopInstance } from "../../src/sandbox/sandbox.ts";
+import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 
-const BASE_PORT = 25000;
+const BASE_PORT = portIn(TEST_PORT_BLOCKS.probe, 0);
 const PRIMARY = BASE_PORT;
 const REPLICA_A = BASE_PORT + 1;
 const REPLICA_B = BASE_PORT + 2;

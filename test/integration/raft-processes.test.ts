@@ -10,15 +10,17 @@ import type { Config } from "../../src/config/config.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { fetchRaftView } from "../../src/runtime/api-client.ts";
 import type { RaftView } from "../../src/runtime/ledger-view.ts";
+import { agentPortsIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 import { testKey } from "../unit/net/keys.fixture.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
-const MYSQL_BASE_PORT = 30110;
+const PORTS = agentPortsIn(TEST_PORT_BLOCKS.raftProcesses, 3);
+const MYSQL_BASE_PORT = PORTS.mysqlBase;
 const IDS = ["db1", "db2", "db3"];
-const GOSSIP_PORTS = [30211, 30212, 30213];
-const HTTP_PORTS = [30311, 30312, 30313];
+const GOSSIP_PORTS = PORTS.gossip;
+const HTTP_PORTS = PORTS.http;
 const NFT_TABLE = "keel_raft_it";
 
 const sandbox = useTestSandbox({ instances: 3, basePort: MYSQL_BASE_PORT });

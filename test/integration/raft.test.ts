@@ -13,13 +13,16 @@ import { createLogger } from "../../src/obs/logger.ts";
 import { type AgentHandle, startAgent } from "../../src/runtime/agent.ts";
 import { fetchRaftView } from "../../src/runtime/api-client.ts";
 import type { RaftView } from "../../src/runtime/ledger-view.ts";
+import { agentPortsIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 import { testKey } from "../unit/net/keys.fixture.ts";
 
-const MYSQL_BASE_PORT = 30100;
+const PORTS = agentPortsIn(TEST_PORT_BLOCKS.raft, 3);
+const MYSQL_BASE_PORT = PORTS.mysqlBase;
 const IDS = ["db1", "db2", "w1"];
-const GOSSIP_PORTS = [30201, 30202, 30203];
-const HTTP_PORTS = [30301, 30302, 30303];
+const GOSSIP_PORTS = PORTS.gossip;
+const HTTP_PORTS = PORTS.http;
+const DOWNTIMED = `127.0.0.1:${MYSQL_BASE_PORT + 2}`;
 
 const sandbox = useTestSandbox({ instances: 3, basePort: MYSQL_BASE_PORT });
 const dir = mkdtempSync(join(tmpdir(), "keel-raft-it-"));
@@ -133,14 +136,14 @@ describe("raft in real agents (2 DB agents + 1 witness)", () => {
     const follower = IDS.find((id) => id !== leader) as string;
     const untilWallMs = Date.now() + 3_600_000;
     const r = await (agents.get(follower) as AgentHandle).raft.propose(
-      { type: "downtime-begin", instance: "127.0.0.1:30102", untilWallMs, reason: "it", owner: "raft-it" },
+      { type: "downtime-begin", instance: DOWNTIMED, untilWallMs, reason: "it", owner: "raft-it" },
       3_000,
     );
     expect(r).toMatchObject({ ok: true, value: { outcome: { applied: "downtime-begin" } } });
     const index = r.ok ? r.value.index : 0;
     await waitFor(async () => {
       const vs = await views(IDS);
-      const has = (v: RaftView) => v.ledger.downtimes["127.0.0.1:30102"]?.owner === "raft-it";
+      const has = (v: RaftView) => v.ledger.downtimes[DOWNTIMED]?.owner === "raft-it";
       return vs?.every((v) => has(v) && v.appliedIndex >= index) ? true : null;
     }, 3_000);
   }, 15_000);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { promote } from "../../src/mysql/actions.ts";
 import { openAdminConnection } from "../../src/mysql/admin-connection.ts";
+import { TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { SANDBOX_HOOK_TIMEOUT_MS } from "../helpers/sandbox.ts";
 import {
   type AgentSandbox,
@@ -21,7 +22,6 @@ import {
   waitForQuorum,
 } from "./fencing-sandbox.ts";
 
-const BASE_PORT = 33040;
 let sb: AgentSandbox;
 let epoch = 0;
 
@@ -76,7 +76,7 @@ async function untilRows(port: number, n: number, timeoutMs = 5_000): Promise<bo
 }
 
 beforeAll(async () => {
-  sb = await startAgentSandbox(BASE_PORT);
+  sb = await startAgentSandbox(TEST_PORT_BLOCKS.rejoin);
   await waitForQuorum(sb);
   epoch = await ensureLedgerPrimary(sb, "db1");
   const paused = sb.keel(

@@ -1,6 +1,6 @@
 // `sandbox up --agents` through the sandbox API (agents run from source here; the compiled binary
 // is covered by topology.test.ts): configs keel itself accepts, secrets at 0600, pids tracked,
-// kill-agent / start-agent, and teardown that leaves no agent behind. Ports 29330–29599.
+// kill-agent / start-agent, and teardown that leaves no agent behind. Ports: TEST_PORT_BLOCKS.sandboxAgents.
 import { describe, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
 import { loadConfig } from "../../src/config/load.ts";
@@ -14,10 +14,11 @@ import {
   startSandboxAgent,
 } from "../../src/sandbox/sandbox.ts";
 import { teardownSandboxSync } from "../../src/sandbox/teardown-sync.ts";
+import { AGENT_GOSSIP_OFFSET, AGENT_HTTP_OFFSET, portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 
-const BASE_PORT = 29330;
-const OFFSETS = { gossip: 100, http: 200 };
+const BASE_PORT = portIn(TEST_PORT_BLOCKS.sandboxAgents, 0);
+const OFFSETS = { gossip: AGENT_GOSSIP_OFFSET, http: AGENT_HTTP_OFFSET };
 
 async function apiAnswers(port: number): Promise<boolean> {
   try {
@@ -70,14 +71,14 @@ describe("sandbox up --agents", () => {
         a.nodeId,
         "sandbox",
         "127.0.0.1",
-        a.port + 100,
+        a.port + OFFSETS.gossip,
       ]);
       expect(c.gossip.seeds.map((s) => s.port).sort()).toEqual(
         agents.filter((b) => b !== a).map((b) => b.gossipPort),
       );
       expect(c.raft.voters).toEqual(["db1", "db2", "db3"]);
       expect(c.mysql?.port).toBe(a.port);
-      expect(c.http.listen).toEqual({ host: "127.0.0.1", port: a.port + 200 });
+      expect(c.http.listen).toEqual({ host: "127.0.0.1", port: a.port + OFFSETS.http });
       for (const f of [a.configFile, `${a.dir}/mysql.password`, `${a.dir}/repl.password`])
         expect([f, statSync(f).mode & 0o777]).toEqual([f, 0o600]);
       // Every agent shares one fresh keyring.
@@ -116,9 +117,9 @@ describe("sandbox up --agents", () => {
     const before = agentsOf(sandbox()).find((a) => a.port === port);
     expect((await killSandboxAgent(dir, port)).ok).toBe(true);
     expect(isAgentProcess(before?.pid as number, before?.configFile as string)).toBe(false);
-    expect(await apiAnswers(port + 200)).toBe(false);
+    expect(await apiAnswers(port + OFFSETS.http)).toBe(false);
     expect((await startSandboxAgent(dir, port)).ok).toBe(true);
-    expect(await apiAnswers(port + 200)).toBe(true);
+    expect(await apiAnswers(port + OFFSETS.http)).toBe(true);
     const state = readSandbox(dir);
     const after = state.ok ? agentsOf(state.value).find((a) => a.port === port) : undefined;
     expect(after?.pid).not.toBe(before?.pid);

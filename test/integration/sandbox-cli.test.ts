@@ -1,11 +1,13 @@
-// `keel sandbox …` as a user runs it: a spawned CLI against real MariaDB. Ports 24100-24199.
+// `keel sandbox …` as a user runs it: a spawned CLI against real MariaDB. Ports: TEST_PORT_BLOCKS.sandboxCli.
 import { afterAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { makeTestSandboxDir, removeTestSandboxDir } from "../helpers/sandbox.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
+const P = portIn(TEST_PORT_BLOCKS.sandboxCli, 0);
 
 function keel(...args: string[]) {
   const r = spawnSync(BUN, ["src/main.ts", ...args], {
@@ -24,14 +26,14 @@ describe("keel sandbox CLI", () => {
 
   test("up prints what it started, status --json reports it, down removes it", () => {
     const t0 = performance.now();
-    const up = keel("sandbox", "up", "--instances", "3", "--base-port", "24100", "--dir", dir);
+    const up = keel("sandbox", "up", "--instances", "3", "--base-port", String(P), "--dir", dir);
     console.log(
       `CLI 'keel sandbox up --instances 3': ${Math.round(performance.now() - t0)} ms (incl. bun start)`,
     );
     expect(up.err).toBe("");
     expect(up.code).toBe(0);
-    expect(up.out).toContain("127.0.0.1:24100  1          primary");
-    expect(up.out).toContain("127.0.0.1:24102  3          replica  24100");
+    expect(up.out).toContain(`127.0.0.1:${P}  1          primary`);
+    expect(up.out).toContain(`127.0.0.1:${P + 2}  3          replica  ${P}`);
 
     const status = keel("sandbox", "status", "--dir", dir, "--json");
     expect(status.code).toBe(0);
@@ -42,15 +44,15 @@ describe("keel sandbox CLI", () => {
       ioRunning: string | null;
     }[];
     expect(rows.map((r) => [r.port, r.role, r.readOnly, r.ioRunning])).toEqual([
-      [24100, "primary", false, null],
-      [24101, "replica", true, "yes"],
-      [24102, "replica", true, "yes"],
+      [P, "primary", false, null],
+      [P + 1, "replica", true, "yes"],
+      [P + 2, "replica", true, "yes"],
     ]);
 
-    const twice = keel("sandbox", "up", "--instances", "3", "--base-port", "24100", "--dir", dir);
+    const twice = keel("sandbox", "up", "--instances", "3", "--base-port", String(P), "--dir", dir);
     expect(twice.code).toBe(1);
     expect(twice.err.trim()).toBe(
-      `keel: a sandbox is already running in ${dir} (ports 24100, 24101, 24102) (sandbox.already-running); fix: run 'keel sandbox down --dir ${dir}' first, or pick another --dir`,
+      `keel: a sandbox is already running in ${dir} (ports ${P}, ${P + 1}, ${P + 2}) (sandbox.already-running); fix: run 'keel sandbox down --dir ${dir}' first, or pick another --dir`,
     );
 
     const down = keel("sandbox", "down", "--dir", dir);

@@ -1,15 +1,17 @@
 // Nothing outlives its owner: an exiting test process and the orphan sweep both leave no
-// mariadbd behind. Ports 24200-24299.
+// mariadbd behind. Ports: TEST_PORT_BLOCKS.sandboxTeardown.
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sandboxUp } from "../../src/sandbox/sandbox.ts";
 import { sweepOrphanedSandboxes, teardownSandboxSync } from "../../src/sandbox/teardown-sync.ts";
+import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { TEST_SANDBOX_PARENT, TEST_SANDBOX_PREFIX } from "../helpers/sandbox.ts";
 
 const BUN = join(import.meta.dir, "../../node_modules/.bin/bun");
 const HELPER = join(import.meta.dir, "../helpers/sandbox.ts");
+const at = (n: number): number => portIn(TEST_PORT_BLOCKS.sandboxTeardown, n);
 
 function pgrep(pattern: string): string[] {
   const r = spawnSync("pgrep", ["-f", pattern], { encoding: "utf8" });
@@ -29,7 +31,7 @@ describe("sandbox teardown", () => {
       writeFileSync(
         script,
         `import { startTestSandbox } from ${JSON.stringify(HELPER)};\n` +
-          "const sb = await startTestSandbox({ instances: 2, basePort: 24200 });\n" +
+          `const sb = await startTestSandbox({ instances: 2, basePort: ${at(0)} });\n` +
           "console.log(sb.dir);\n" +
           `${ending};\n` +
           "await new Promise((r) => setTimeout(r, 10_000));\n",
@@ -47,8 +49,8 @@ describe("sandbox teardown", () => {
     const orphan = mkdtempSync(`${TEST_SANDBOX_PARENT}/${TEST_SANDBOX_PREFIX}`);
     const owned = mkdtempSync(`${TEST_SANDBOX_PARENT}/${TEST_SANDBOX_PREFIX}`);
     try {
-      const a = await sandboxUp({ dir: orphan, instances: 1, basePort: 24210, ownerPid: deadPid() });
-      const b = await sandboxUp({ dir: owned, instances: 1, basePort: 24211 });
+      const a = await sandboxUp({ dir: orphan, instances: 1, basePort: at(10), ownerPid: deadPid() });
+      const b = await sandboxUp({ dir: owned, instances: 1, basePort: at(11) });
       expect([a.ok, b.ok]).toEqual([true, true]);
       const swept = sweepOrphanedSandboxes(TEST_SANDBOX_PARENT, TEST_SANDBOX_PREFIX);
       expect(swept).toContain(orphan);

@@ -1,4 +1,4 @@
-// Real MariaDB: sandbox topologies, lifecycle and teardown. Ports 24000-24099.
+// Real MariaDB: sandbox topologies, lifecycle and teardown. Ports: TEST_PORT_BLOCKS.sandbox.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import {
   stopInstance,
 } from "../../src/sandbox/sandbox.ts";
 import { portAccepts } from "../../src/sandbox/server-process.ts";
+import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import {
   makeTestSandboxDir,
   removeTestSandboxDir,
@@ -24,6 +25,9 @@ import {
   type TestSandbox,
   useTestSandbox,
 } from "../helpers/sandbox.ts";
+
+/** The nth port of this file's block. */
+const at = (n: number): number => portIn(TEST_PORT_BLOCKS.sandbox, n);
 
 async function sql(port: number, text: string): Promise<Row[]> {
   const r = await withAdmin(port, "test query", (s) => s.query(text));
@@ -53,7 +57,7 @@ function serverPids(pattern: string): string[] {
 }
 
 describe("sandbox: primary + 2 replicas", () => {
-  const [P, R1, R2] = [24000, 24001, 24002];
+  const [P, R1, R2] = [at(0), at(1), at(2)];
   const sandbox = useTestSandbox({ instances: 3, basePort: P }, (ms) =>
     console.log(`sandbox up --instances 3: ${Math.round(ms)} ms`),
   );
@@ -123,11 +127,11 @@ describe("sandbox: primary + 2 replicas", () => {
   }, 30_000);
 
   test("kill/stop/start of a port outside the sandbox is unknown-port", async () => {
-    const r = await killInstance(sb.dir, 24099);
+    const r = await killInstance(sb.dir, at(99));
     expect(r.ok ? "ok" : r.error).toEqual({
       code: "sandbox.unknown-port",
       dir: sb.dir,
-      port: 24099,
+      port: at(99),
       ports: [P, R1, R2],
     });
   });
@@ -149,7 +153,7 @@ describe("sandbox: primary + 2 replicas", () => {
 });
 
 describe("sandbox: chained with semi-sync", () => {
-  const [P, MID, LEAF] = [24010, 24011, 24012];
+  const [P, MID, LEAF] = [at(10), at(11), at(12)];
   let sb: TestSandbox;
   beforeAll(async () => {
     sb = await startTestSandbox({ instances: 3, basePort: P, chained: true, semiSync: true });
@@ -188,13 +192,13 @@ describe("sandbox: teardown and errors", () => {
     const dir = makeTestSandboxDir();
     try {
       for (let round = 0; round < 2; round++) {
-        const up = await sandboxUp({ dir, instances: 2, basePort: 24020 });
+        const up = await sandboxUp({ dir, instances: 2, basePort: at(20) });
         expect(up.ok ? "ok" : up.error).toBe("ok");
         expect(serverPids(dir).length).toBe(2);
         expect((await sandboxDown(dir)).ok).toBe(true);
         expect(serverPids(dir)).toEqual([]);
-        expect(existsSync(`${dir}/sandbox.json`) || existsSync(`${dir}/node-24020`)).toBe(false);
-        expect(await portAccepts(24020)).toBe(false);
+        expect(existsSync(`${dir}/sandbox.json`) || existsSync(`${dir}/node-${at(20)}`)).toBe(false);
+        expect(await portAccepts(at(20))).toBe(false);
       }
       const after = readSandbox(dir);
       expect(after.ok ? "ok" : after.error.code).toBe("sandbox.not-found");
@@ -207,7 +211,7 @@ describe("sandbox: teardown and errors", () => {
     const r = await sandboxUp({
       dir: "/tmp/keel-test-never",
       instances: 1,
-      basePort: 24030,
+      basePort: at(30),
       mariadbd: "/nope/mariadbd",
     });
     expect(r.ok ? "ok" : r.error).toEqual({ code: "sandbox.mariadbd-missing", path: "/nope/mariadbd" });
@@ -215,10 +219,10 @@ describe("sandbox: teardown and errors", () => {
 
   test("a port already taken by another process is port-in-use, before anything starts", async () => {
     blocker = createServer();
-    await new Promise<void>((done) => blocker!.listen(24041, "127.0.0.1", done));
+    await new Promise<void>((done) => blocker!.listen(at(41), "127.0.0.1", done));
     const dir = makeTestSandboxDir();
-    const r = await sandboxUp({ dir, instances: 2, basePort: 24040 });
-    expect(r.ok ? "ok" : r.error).toEqual({ code: "sandbox.port-in-use", port: 24041 });
+    const r = await sandboxUp({ dir, instances: 2, basePort: at(40) });
+    expect(r.ok ? "ok" : r.error).toEqual({ code: "sandbox.port-in-use", port: at(41) });
     expect(readSandbox(dir).ok).toBe(false);
     await removeTestSandboxDir(dir);
   });

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { ensureCompiledBinary, type RunResult, runBinary } from "../e2e/helpers/compiled.ts";
+import { AGENT_OFFSET_ARGS, portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { makeTestSandboxDir, removeTestSandboxDir, SANDBOX_HOOK_TIMEOUT_MS } from "../helpers/sandbox.ts";
 
-const BASE_PORT = 29310;
+const BASE_PORT = portIn(TEST_PORT_BLOCKS.topology, 0);
 const PORTS = [BASE_PORT, BASE_PORT + 1, BASE_PORT + 2];
-const OFFSETS = ["--gossip-port-offset", "100", "--http-port-offset", "200"];
 const SHOW_WITHIN_MS = 3_000;
 
 let bin = "";
@@ -58,9 +58,13 @@ function expectShown(seen: { lines: string[]; tookMs: number; last: RunResult },
 
 const healthyTree = (lines: string[]): boolean =>
   lines.length === 3 &&
-  /^127\.0\.0\.1:29310 +\[0s,ok,[^,]+-MariaDB[^,]*,rw,ROW,>>,GTID\]$/.test(lines[0] ?? "") &&
-  /^\+ 127\.0\.0\.1:29311 \[0s,ok,[^,]+,ro,ROW,>>,GTID\]$/.test(lines[1] ?? "") &&
-  /^\+ 127\.0\.0\.1:29312 \[0s,ok,[^,]+,ro,ROW,>>,GTID\]$/.test(lines[2] ?? "");
+  new RegExp(`^127\\.0\\.0\\.1:${BASE_PORT} +\\[0s,ok,[^,]+-MariaDB[^,]*,rw,ROW,>>,GTID\\]$`).test(
+    lines[0] ?? "",
+  ) &&
+  new RegExp(`^\\+ 127\\.0\\.0\\.1:${BASE_PORT + 1} \\[0s,ok,[^,]+,ro,ROW,>>,GTID\\]$`).test(
+    lines[1] ?? "",
+  ) &&
+  new RegExp(`^\\+ 127\\.0\\.0\\.1:${BASE_PORT + 2} \\[0s,ok,[^,]+,ro,ROW,>>,GTID\\]$`).test(lines[2] ?? "");
 
 function processesMentioning(text: string): string[] {
   const out: string[] = [];
@@ -90,7 +94,7 @@ describe("keel topology against a sandbox with agents (compiled binary)", () => 
       "3",
       "--base-port",
       String(BASE_PORT),
-      ...OFFSETS,
+      ...AGENT_OFFSET_ARGS,
     );
     if (up.exitCode !== 0) throw new Error(`sandbox up --agents failed: ${up.stderr}`);
     upDoneAtMs = performance.now();
@@ -133,7 +137,7 @@ describe("keel topology against a sandbox with agents (compiled binary)", () => 
       {
         cluster: "sandbox",
         health: "ok",
-        primary: "127.0.0.1:29310",
+        primary: `127.0.0.1:${BASE_PORT}`,
         primaryNodeId: "db1",
         primaryInferred: true,
         epoch: 0,
@@ -161,8 +165,9 @@ describe("keel topology against a sandbox with agents (compiled binary)", () => 
     const killed = keel("sandbox", "kill", "--dir", dir, "--port", String(BASE_PORT));
     expect(killed.exitCode).toBe(0);
     const unreachable = (lines: string[]) =>
-      /^127\.0\.0\.1:29310 +\[unknown,invalid,.*unreachable:refused\]$/.test(lines[0] ?? "") &&
-      lines.slice(1).every((l) => l.startsWith("- ") && l.includes("nonreplicating"));
+      new RegExp(`^127\\.0\\.0\\.1:${BASE_PORT} +\\[unknown,invalid,.*unreachable:refused\\]$`).test(
+        lines[0] ?? "",
+      ) && lines.slice(1).every((l) => l.startsWith("- ") && l.includes("nonreplicating"));
     for (const via of ["agent", "gossip"] as const) {
       const seen = await topologyUntil(configOf(BASE_PORT + 1), via, unreachable);
       expectShown(seen, `unreachable primary via ${via}`);
