@@ -41,9 +41,12 @@ export class ReplayWindow {
       this.remember(sender, { incarnation, topSeq: seq, bits: this.freshBits(seq) });
       return "accepted";
     }
+    // A stale incarnation doesn't count as being seen: if a peer's stored incarnation is ever
+    // above its new life's (say its counter was lost), the old window must still age out of
+    // the LRU and let the new life in, not be kept alive by the very datagrams it refuses.
+    if (incarnation < known.incarnation) return "stale-incarnation";
     this.senders.delete(sender);
     this.senders.set(sender, known);
-    if (incarnation < known.incarnation) return "stale-incarnation";
     return this.checkSeq(known, seq);
   }
 

@@ -39,6 +39,14 @@ const nat = (o: Fields, f: string): number => {
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new Bad(f);
   return v;
 };
+/** A node id (config's node_id shape) or host:port, host a name, IPv4 or [IPv6]. */
+const INSTANCE_RE = /^(?:[A-Za-z0-9._-]{1,64}|(?:[A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5})$/;
+const instance = (o: Fields, f: string): string => {
+  const v = str(o, f);
+  const port = v.includes(":") ? Number(v.slice(v.lastIndexOf(":") + 1)) : 1;
+  if (!INSTANCE_RE.test(v) || port < 1 || port > 65_535) throw new Bad(f);
+  return v;
+};
 const oneOf = <T extends string>(o: Fields, f: string, allowed: readonly T[]): T => {
   const v = o[f];
   if (!allowed.includes(v as T)) throw new Bad(f);
@@ -57,13 +65,13 @@ function decodeFields(o: Fields): LedgerCommand {
     case "downtime-begin":
       return {
         type: "downtime-begin",
-        instance: str(o, "instance"),
+        instance: instance(o, "instance"),
         untilWallMs: nat(o, "untilWallMs"),
         reason: str(o, "reason"),
         owner: str(o, "owner"),
       };
     case "downtime-end":
-      return { type: "downtime-end", instance: str(o, "instance") };
+      return { type: "downtime-end", instance: instance(o, "instance") };
     case "recovery-detected": {
       const analysis = str(o, "analysis");
       if (!(analysis in ANALYSIS_CODES)) throw new Bad("analysis");

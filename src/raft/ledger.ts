@@ -7,6 +7,7 @@ import { LEDGER_DOWNTIMES_MAX, LEDGER_FINISHED_RECOVERIES_MAX } from "../lib/lim
 import { err, ok, type Result } from "../lib/result.ts";
 import type { AnalysisCode } from "../model/analysis-code.ts";
 import { decodeLedgerCommand, type LedgerCommand, type StepStatus } from "./ledger-commands.ts";
+import { decodeLedgerSnapshot, encodeLedgerSnapshot } from "./ledger-snapshot.ts";
 import type { Entry } from "./messages.ts";
 
 export type RecoveryState = "detected" | "planned" | "finished" | "failed";
@@ -31,6 +32,7 @@ export interface LedgerState {
   /** Raised on every primary change; writes stamped with an older epoch are fenced off. */
   epoch: number;
   paused: { by: string; reason: string; sinceWallMs: number } | null;
+  /** Keyed by instance; a prototype-less object, so any instance name is an ordinary key. */
   downtimes: Record<string, { untilWallMs: number; reason: string; owner: string }>;
   recoveries: Recovery[];
   switchover: { id: string; from: string; to: string; by: string; wallMs: number } | null;
@@ -45,13 +47,30 @@ export type LedgerRejection =
   | { code: "ledger.switchover-in-progress"; index: number; id: string }
   | { code: "ledger.limit-reached"; index: number; what: string };
 
-export type LedgerOutcome = { applied: LedgerCommand["type"] | "no-op" };
+/** `repeat`: the command was an exact copy of one already applied (a retried proposal that got
+ *  appended twice); the state already says what it asks, so it counts as applied, changing nothing. */
+export type LedgerOutcome = { applied: LedgerCommand["type"] | "no-op"; repeat?: true };
+
+/** execute()'s answer for an exact repeat. */
+const REPEAT = "repeat";
 
 export function emptyLedger(): LedgerState {
-  return { index: 0, primary: null, epoch: 0, paused: null, downtimes: {}, recoveries: [], switchover: null };
+  return {
+    index: 0,
+    primary: null,
+    epoch: 0,
+    paused: null,
+    downtimes: Object.create(null),
+    recoveries: [],
+    switchover: null,
+  };
 }
 
 const ACTIVE: readonly RecoveryState[] = ["detected", "planned"];
+
+function sameSteps(r: Recovery, steps: readonly string[]): boolean {
+  return r.steps.length === steps.length && r.steps.every((st, i) => st.name === steps[i]);
+}
 
 export class Ledger {
   constructor(private s: LedgerState = emptyLedger()) {}
@@ -69,13 +88,18 @@ export class Ledger {
     const cmd = decodeLedgerCommand(entry.data);
     if (!cmd.ok) return err({ code: "ledger.entry-malformed", index: entry.index, field: cmd.error.field });
     const rejected = this.execute(cmd.value, entry.index);
+    if (rejected === REPEAT) return ok({ applied: cmd.value.type, repeat: true });
     return rejected ? err(rejected) : ok({ applied: cmd.value.type });
   }
 
-  private execute(c: LedgerCommand, index: number): LedgerRejection | null {
+  // A proposal retried at a new leader after the old one appended it (proposals.ts) commits
+  // twice. The commands that refuse to apply twice recognise their own exact copy and answer
+  // REPEAT, so the caller hears "applied", not a rejection of a change that did happen.
+  private execute(c: LedgerCommand, index: number): LedgerRejection | typeof REPEAT | null {
     const s = this.s;
     switch (c.type) {
       case "set-primary":
+        if (c.expectedEpoch + 1 === s.epoch && c.primary === s.primary) return REPEAT;
         if (c.expectedEpoch !== s.epoch)
           return { code: "ledger.stale-epoch", index, expectedEpoch: c.expectedEpoch, epoch: s.epoch };
         s.primary = c.primary;
@@ -96,6 +120,8 @@ export class Ledger {
         delete s.downtimes[c.instance];
         return null;
       case "switchover-intent":
+        if (s.switchover?.id === c.id && s.switchover.from === c.from && s.switchover.to === c.to)
+          return REPEAT;
         if (s.switchover !== null)
           return { code: "ledger.switchover-in-progress", index, id: s.switchover.id };
         s.switchover = { id: c.id, from: c.from, to: c.to, by: c.by, wallMs: c.wallMs };
@@ -108,8 +134,13 @@ export class Ledger {
     }
   }
 
-  private executeRecovery(c: LedgerCommand, index: number): LedgerRejection | null {
+  private executeRecovery(c: LedgerCommand, index: number): LedgerRejection | typeof REPEAT | null {
     if (c.type === "recovery-detected") {
+      const same = this.s.recoveries.findLast((r) => r.id === c.id);
+      if (same !== undefined && same.failedInstance === c.failedInstance && same.analysis === c.analysis)
+        return REPEAT;
+      if (same !== undefined && !ACTIVE.includes(same.state))
+        return { code: "ledger.bad-transition", index, id: c.id, state: same.state, command: c.type };
       const active = this.s.recoveries.find(
         (r) => ACTIVE.includes(r.state) && (r.failedInstance === c.failedInstance || r.id === c.id),
       );
@@ -135,6 +166,7 @@ export class Ledger {
     const bad = { code: "ledger.bad-transition" as const, index, id: r.id, state: r.state, command: c.type };
     switch (c.type) {
       case "recovery-planned":
+        if (r.state === "planned" && r.successor === c.successor && sameSteps(r, c.steps)) return REPEAT;
         if (r.state !== "detected") return bad;
         r.state = "planned";
         r.steps = c.steps.map((name) => ({ name, status: "pending", detail: "" }));
@@ -148,6 +180,7 @@ export class Ledger {
         return null;
       }
       case "recovery-finished":
+        if (r.state === c.outcome && r.detail === c.detail && r.finishedWallMs === c.wallMs) return REPEAT;
         if (!ACTIVE.includes(r.state)) return bad;
         r.state = c.outcome;
         r.detail = c.detail;
@@ -181,23 +214,11 @@ export class Ledger {
   }
 
   snapshot(): Uint8Array {
-    return new TextEncoder().encode(JSON.stringify(this.s));
+    return encodeLedgerSnapshot(this.s);
   }
 
   static restore(data: Uint8Array): Result<Ledger, { code: "ledger.snapshot-malformed" }> {
-    try {
-      const s = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data)) as LedgerState;
-      const shapeOk =
-        typeof s === "object" &&
-        s !== null &&
-        Number.isSafeInteger(s.index) &&
-        Number.isSafeInteger(s.epoch) &&
-        Array.isArray(s.recoveries) &&
-        typeof s.downtimes === "object" &&
-        s.downtimes !== null;
-      return shapeOk ? ok(new Ledger(s)) : err({ code: "ledger.snapshot-malformed" });
-    } catch {
-      return err({ code: "ledger.snapshot-malformed" });
-    }
+    const s = decodeLedgerSnapshot(data);
+    return s === null ? err({ code: "ledger.snapshot-malformed" }) : ok(new Ledger(s));
   }
 }

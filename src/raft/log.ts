@@ -23,7 +23,9 @@ export class RaftLog {
     // Stored entries the snapshot already covers (a crash between snapshot and log rewrite) are dropped.
     this.entries = stored.filter((e) => e.index > this.snapshotIndex);
     this.unstableFrom = this.lastIndex() + 1;
-    // The commit on disk can't exceed what survived on disk; it is re-learned from the leader.
+    // The stored commit may lag (it is written only along with term and vote) and is relearned
+    // from the leader. It can't lead the log: file storage refuses to open a log that ends before
+    // it (storage.log-missing-entries), so the clamp only guards hand-built state.
     this.committed = Math.min(Math.max(commit, this.snapshotIndex), this.lastIndex());
     this.applied = this.snapshotIndex;
   }

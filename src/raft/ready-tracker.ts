@@ -1,10 +1,17 @@
 // Bookkeeping between ready() and advance(): what the shell was handed, so that advance() marks
 // exactly that as persisted and applied, and hasReady() knows whether anything new is pending.
+//
+// Hard state goes out for persisting only when term or vote change. Raft needs those durable
+// before any reply that depends on them; the commit index it doesn't (Raft's commitIndex is
+// volatile): a restarted node starts from the commit on disk, which may lag, applies only up to
+// it and relearns the rest from the leader. Writing it on every advance cost a temp write, two
+// fsyncs and a rename each time an entry committed. The commit rides along whenever term or
+// vote are written anyway.
 import type { RaftLog } from "./log.ts";
 import type { HardState, RaftEvent, RaftMessage, Ready } from "./messages.ts";
 
-function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+function sameTermAndVote(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote;
 }
 
 export class ReadyTracker {
@@ -13,7 +20,7 @@ export class ReadyTracker {
 
   constructor(
     private readonly log: RaftLog,
-    /** The hard state last made durable. */
+    /** The hard state last handed out for persisting (its commit may lag the node's). */
     private persisted: HardState,
   ) {}
 
@@ -22,7 +29,7 @@ export class ReadyTracker {
     return (
       outboxCount > 0 ||
       eventCount > 0 ||
-      !sameHardState(hs, this.persisted) ||
+      !sameTermAndVote(hs, this.persisted) ||
       log.pendingSnapshot !== null ||
       log.unstableFrom <= log.lastIndex() ||
       log.committed > Math.max(log.applied, log.firstIndex() - 1)
@@ -34,7 +41,7 @@ export class ReadyTracker {
     const committed = this.log.committedToApply();
     const snapshot = this.log.pendingSnapshot ?? undefined;
     const rd: Ready = { entries, messages, committed, events };
-    if (!sameHardState(hs, this.persisted)) rd.hardState = hs;
+    if (!sameTermAndVote(hs, this.persisted)) rd.hardState = hs;
     if (snapshot) rd.snapshot = snapshot;
     this.handed = {
       lastEntry: entries.at(-1)?.index ?? 0,

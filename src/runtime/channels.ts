@@ -57,8 +57,8 @@ export interface ChannelsOptions {
   keyring: Keyring;
   replayWindow: ReplayWindow;
   selfId: string;
-  /** Envelope incarnation: must grow across restarts (the start's wall ms does) so peers'
-   *  replay windows accept the new life's sequence numbers. */
+  /** Envelope incarnation: must grow across restarts (incarnation.ts persists and raises it)
+   *  so peers' replay windows accept the new life's sequence numbers. */
   incarnation: number;
   clock: RuntimeClock;
   /** A node id's "host:port" as membership knows it (GossipNode.addressOf), or null. */

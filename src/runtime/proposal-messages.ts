@@ -29,7 +29,7 @@ export type ProposalReplyError = ProposalError | Extract<ProposeError, { code: "
 
 export type ProposalMessage =
   | { t: "req"; id: string; cmd: Uint8Array }
-  | { t: "res"; id: string; ok: true; index: number; applied: LedgerOutcome["applied"] }
+  | { t: "res"; id: string; ok: true; index: number; applied: LedgerOutcome["applied"]; repeat?: true }
   | { t: "res"; id: string; ok: false; error: ProposalReplyError };
 
 type Fields = Record<string, unknown>;
@@ -58,7 +58,10 @@ export function decodeProposalMessage(raw: unknown): ProposalMessage | null {
     const index = raw.index;
     if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 1) return null;
     if (typeof raw.applied !== "string") return null;
-    return { t: "res", id, ok: true, index, applied: raw.applied as LedgerOutcome["applied"] };
+    const applied = raw.applied as LedgerOutcome["applied"];
+    return raw.repeat === true
+      ? { t: "res", id, ok: true, index, applied, repeat: true }
+      : { t: "res", id, ok: true, index, applied };
   }
   // The peer is authenticated and runs keel: an error is trusted to be one of ours if it
   // carries a raft or ledger code; its wording is looked up by that code.

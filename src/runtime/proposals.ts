@@ -7,7 +7,9 @@
 // gets the first attempt's answer instead of a second entry. The memory is the leader's own: a
 // retry that reaches a *new* leader after the old one appended but before it answered can append
 // twice. Ledger commands are built to make that harmless (set-primary is a compare-and-set on
-// the epoch, switchovers and recoveries carry ids), so the second copy is rejected, not applied.
+// the epoch, switchovers and recoveries carry ids): the second copy changes nothing, and the
+// ledger recognises it as an exact repeat (outcome `repeat: true`), so whichever copy answers the
+// caller, the answer is "applied", never a rejection of a change the first copy made.
 import {
   PROPOSAL_DEDUP_MAX,
   PROPOSAL_DEDUP_WINDOW_MS,
@@ -76,9 +78,11 @@ function fromApplied(a: AppliedEntry): ProposalResult {
 }
 
 function toReply(id: string, r: Result<ProposalOk, ProposalReplyError>): ProposalMessage {
-  return r.ok
-    ? { t: "res", id, ok: true, index: r.value.index, applied: r.value.outcome.applied }
-    : { t: "res", id, ok: false, error: r.error };
+  if (!r.ok) return { t: "res", id, ok: false, error: r.error };
+  const { index, outcome } = r.value;
+  return outcome.repeat
+    ? { t: "res", id, ok: true, index, applied: outcome.applied, repeat: true }
+    : { t: "res", id, ok: true, index, applied: outcome.applied };
 }
 
 export class Proposer {
@@ -208,7 +212,10 @@ export class Proposer {
     const p = this.pending.get(m.id);
     if (p === undefined || p.local !== null) return;
     if (m.ok) {
-      this.finish(p, ok({ index: m.index, outcome: { applied: m.applied } }));
+      const outcome: ProposalOk["outcome"] = m.repeat
+        ? { applied: m.applied, repeat: true }
+        : { applied: m.applied };
+      this.finish(p, ok({ index: m.index, outcome }));
     } else if (m.error.code === "raft.not-leader") {
       p.nextSendMs = nowMs; // ask whoever leads now, on the next tick
     } else {

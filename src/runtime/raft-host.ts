@@ -170,10 +170,12 @@ export class RaftHost {
 
   private persist(rd: Ready): Result<void, RaftHostError> {
     if (rd.snapshot) {
-      const saved = this.storage.saveSnapshot(rd.snapshot);
-      if (!saved.ok) return saved;
+      // Validate before persisting: a snapshot the ledger can't read must not replace the log on
+      // disk, or every restart would fail on it too. The host halts with its disk untouched.
       const restored = Ledger.restore(rd.snapshot.data);
       if (!restored.ok) return restored;
+      const saved = this.storage.saveSnapshot(rd.snapshot);
+      if (!saved.ok) return saved;
       this.ledger = restored.value;
       this.emit({ type: "snapshot-restored", index: rd.snapshot.index });
     }
@@ -236,7 +238,13 @@ export class RaftHost {
     this.deps.onEvent?.(e);
   }
 
+  /** Writes the commit index on a clean stop (best effort; it is only ever written with term and
+   *  vote while running), so a normal restart re-applies the whole ledger at once instead of
+   *  waiting to relearn the commit from the leader. */
   close(): void {
+    const st = this.node.status();
+    if (this.haltedBy === null && !this.node.hasReady() && st.commit > this.storage.load().hardState.commit)
+      this.storage.saveHardState({ term: st.term, vote: st.vote, commit: st.commit });
     this.storage.close();
   }
 }

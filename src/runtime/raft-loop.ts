@@ -72,16 +72,31 @@ export function resolveVoters(config: Config): Result<readonly string[], RaftSta
   return err({ code: "raft.voters-required", nodeId: config.nodeId, configPath: config.sourcePath });
 }
 
-/** raft.data_dir/<cluster>, created owner-only (the log holds the cluster's decisions) and
- *  locked to this agent. Closing the storage is the caller's; `unlock` releases the lock. */
-export function openRaftDir(
+/** raft.data_dir/<cluster>, created owner-only: the log holds the cluster's decisions. */
+export function makeRaftDir(
   config: Config,
-): Result<{ storage: FileRaftStorage; unlock: () => void }, RaftStartError> {
+): Result<string, { code: "raft.data-dir-failed"; path: string; detail: string }> {
   const dir = join(config.raft.dataDir, config.cluster);
-  let unlock: () => void;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
+    return ok(dir);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return err({ code: "raft.data-dir-failed", path: dir, detail });
+  }
+}
+
+/** The raft directory (makeRaftDir), locked to this agent. Closing the storage is the caller's;
+ *  `unlock` releases the lock. */
+export function openRaftDir(
+  config: Config,
+): Result<{ storage: FileRaftStorage; unlock: () => void }, RaftStartError> {
+  const made = makeRaftDir(config);
+  if (!made.ok) return made;
+  const dir = made.value;
+  let unlock: () => void;
+  try {
     const locked = lockRaftDir(dir);
     if (!locked.ok) return locked;
     unlock = locked.value;

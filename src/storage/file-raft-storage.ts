@@ -21,6 +21,21 @@ import { readSnapshot, writeSnapshot } from "./snapshot-file.ts";
 
 export const RAFT_LOG_FILE = "raft.log";
 
+/** A log that doesn't continue right after the snapshot, or ends before the stored commit, has
+ *  lost entries that were durable: starting on it (clamping commit) could let a new majority
+ *  overwrite committed entries, so the open fails instead. */
+function missingEntries(
+  path: string,
+  snapshotIndex: number,
+  commit: number,
+  log: RaftLogFile,
+): StorageError | null {
+  const firstIndex = log.firstIndex();
+  const lastIndex = log.lastIndex() ?? snapshotIndex;
+  if ((firstIndex === null || firstIndex === snapshotIndex + 1) && lastIndex >= commit) return null;
+  return { code: "storage.log-missing-entries", path, snapshotIndex, commit, firstIndex, lastIndex };
+}
+
 export class FileRaftStorage implements RaftStorage {
   private constructor(
     readonly dir: string,
@@ -49,7 +64,15 @@ export class FileRaftStorage implements RaftStorage {
     const first = log.firstIndex();
     if (s !== null && first !== null && first <= s.index) {
       const compacted = storage.compactTo(s);
-      if (!compacted.ok) return compacted;
+      if (!compacted.ok) {
+        storage.close();
+        return compacted;
+      }
+    }
+    const missing = missingEntries(join(dir, RAFT_LOG_FILE), s?.index ?? 0, hs.value.commit, log);
+    if (missing !== null) {
+      storage.close();
+      return err(missing);
     }
     return ok(storage);
   }

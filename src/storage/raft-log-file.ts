@@ -1,93 +1,16 @@
-// The append-only Raft log: records `len u32 LE | crc32 u32 LE | msgpack([index, term, data])`.
-// Appends are written in one batch and fsynced before returning. On open the file is scanned;
-// the first short, corrupt or out-of-order record and everything after it is cut off (a torn
-// tail from a crash mid-write) and reported as a warning.
+// The append-only Raft log: records `len u32 LE | crc32 u32 LE | msgpack([index, term, data])`
+// (log-records.ts). Appends are written in one batch and fsynced before returning. On open the
+// file is scanned: a torn tail (a crash mid-append: damage with nothing intact after it) is cut
+// off and reported as a warning; damage with intact records after it fails the open, since
+// cutting there would drop entries that were durable and possibly committed.
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { crc32 } from "node:zlib";
-import { pack, unpack } from "msgpackr";
-import { RAFT_LOG_RECORD_BYTES_MAX } from "../lib/limits.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import { fsyncDir, ioError } from "./durable-file.ts";
+import { encodeRecord, scanRecords } from "./log-records.ts";
 import type { StorageError, StorageWarning, StoredEntry } from "./raft-storage.ts";
 
-const HEADER_BYTES = 8;
-
-type TailReason = StorageWarning extends { reason: infer R } ? R : never;
-
-export function encodeRecord(e: StoredEntry): Uint8Array {
-  const body = pack([e.index, e.term, e.data]);
-  const out = new Uint8Array(HEADER_BYTES + body.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, body.length, true);
-  view.setUint32(4, crc32(body) >>> 0, true);
-  out.set(body, HEADER_BYTES);
-  return out;
-}
-
-function decodeBody(body: Uint8Array): StoredEntry | null {
-  let v: unknown;
-  try {
-    v = unpack(body);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(v) || v.length !== 3) return null;
-  const [index, term, data] = v as unknown[];
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(term) || !(data instanceof Uint8Array))
-    return null;
-  return { index: index as number, term: term as number, data: new Uint8Array(data) };
-}
-
-interface Scan {
-  entries: StoredEntry[];
-  offsets: number[];
-  validBytes: number;
-  reason: TailReason | null;
-}
-
-/** Reads records until the first one that can't be trusted. */
-export function scanRecords(bytes: Uint8Array): Scan {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const entries: StoredEntry[] = [];
-  const offsets: number[] = [];
-  let at = 0;
-  let reason: TailReason | null = null;
-  while (at < bytes.length) {
-    if (at + HEADER_BYTES > bytes.length) {
-      reason = "short-header";
-      break;
-    }
-    const len = view.getUint32(at, true);
-    if (len === 0 || len > RAFT_LOG_RECORD_BYTES_MAX) {
-      reason = "bad-record";
-      break;
-    }
-    if (at + HEADER_BYTES + len > bytes.length) {
-      reason = "short-body";
-      break;
-    }
-    const body = bytes.subarray(at + HEADER_BYTES, at + HEADER_BYTES + len);
-    if (crc32(body) >>> 0 !== view.getUint32(at + 4, true)) {
-      reason = "bad-crc";
-      break;
-    }
-    const e = decodeBody(body);
-    if (e === null) {
-      reason = "bad-record";
-      break;
-    }
-    const prev = entries.at(-1);
-    if (prev !== undefined && e.index !== prev.index + 1) {
-      reason = "out-of-order";
-      break;
-    }
-    entries.push(e);
-    offsets.push(at);
-    at += HEADER_BYTES + len;
-  }
-  return { entries, offsets, validBytes: at, reason };
-}
+export { encodeRecord } from "./log-records.ts";
 
 export class RaftLogFile {
   private constructor(
@@ -105,9 +28,18 @@ export class RaftLogFile {
       closeSync(fd);
       const bytes = readFileSync(path);
       const scan = scanRecords(bytes);
+      const damage = scan.damage;
+      if (damage !== null && (damage.reason === "out-of-order" || damage.intactAt !== null))
+        return err({
+          code: "storage.log-corrupt",
+          path,
+          offset: damage.offset,
+          reason: damage.reason,
+          intactAt: damage.intactAt ?? damage.offset,
+        });
       const rw = openSync(path, "r+");
       let warning: StorageWarning | null = null;
-      if (scan.reason !== null) {
+      if (damage !== null && damage.reason !== "out-of-order") {
         ftruncateSync(rw, scan.validBytes);
         fsyncSync(rw);
         const droppedBytes = bytes.length - scan.validBytes;
@@ -116,7 +48,7 @@ export class RaftLogFile {
           path,
           keptBytes: scan.validBytes,
           droppedBytes,
-          reason: scan.reason,
+          reason: damage.reason,
         };
       }
       return ok({ log: new RaftLogFile(path, rw, scan.entries, scan.offsets, scan.validBytes), warning });
@@ -150,8 +82,13 @@ export class RaftLogFile {
     if (head === undefined) return ok(undefined);
     try {
       const first = this.firstIndex();
-      if (first !== null && head.index <= (this.lastIndex() as number))
+      if (first !== null && head.index <= (this.lastIndex() as number)) {
         this.cut(Math.max(0, head.index - first));
+        // The cut must be durable before new bytes land where old records were: otherwise a
+        // crash could leave old records behind a torn new one, which open() would rightly take
+        // for damage inside the log.
+        fsyncSync(this.fd);
+      }
       const records = batch.map(encodeRecord);
       const total = records.reduce((n, r) => n + r.length, 0);
       const buf = new Uint8Array(total);

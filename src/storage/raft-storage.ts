@@ -33,8 +33,23 @@ export type StorageError =
   | { code: "storage.io-failed"; op: string; path: string; detail: string }
   | { code: "storage.hard-state-corrupt"; path: string; detail: string }
   | { code: "storage.snapshot-corrupt"; path: string; detail: string }
+  | { code: "storage.incarnation-corrupt"; path: string; detail: string }
   | { code: "storage.append-gap"; expectedIndex: number; gotIndex: number }
-  | { code: "storage.entry-too-large"; index: number; bytes: number; maxBytes: number };
+  | { code: "storage.entry-too-large"; index: number; bytes: number; maxBytes: number }
+  /** Damage inside the log, not at its tail: intact records follow it, so it is not a torn write. */
+  | { code: "storage.log-corrupt"; path: string; offset: number; reason: LogDamageReason; intactAt: number }
+  /** The log doesn't hold what the snapshot and hard state say must be there. */
+  | {
+      code: "storage.log-missing-entries";
+      path: string;
+      snapshotIndex: number;
+      commit: number;
+      firstIndex: number | null;
+      lastIndex: number;
+    };
+
+/** Why a record can't be trusted. Only the first four can be a torn tail (a crash mid-append). */
+export type LogDamageReason = "short-header" | "short-body" | "bad-crc" | "bad-record" | "out-of-order";
 
 /** Not an error: the shell logs it and carries on with the intact prefix. */
 export type StorageWarning = {
@@ -42,13 +57,14 @@ export type StorageWarning = {
   path: string;
   keptBytes: number;
   droppedBytes: number;
-  reason: "short-header" | "short-body" | "bad-crc" | "bad-record" | "out-of-order";
+  reason: Exclude<LogDamageReason, "out-of-order">;
 };
 
 export interface RaftStorage {
   /** Everything durable, as of the last successful call. */
   load(): LoadedRaftState;
-  /** Problems found (and repaired) when the storage was opened. */
+  /** Torn tails found (and cut) when the storage was opened. Damage anywhere else, or a log
+   *  missing committed entries, fails the open instead. */
   openWarnings(): readonly StorageWarning[];
   /** Durable when it returns ok (written, fsynced, atomically replaced). */
   saveHardState(hs: StoredHardState): Result<void, StorageError>;

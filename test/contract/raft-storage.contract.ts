@@ -55,7 +55,9 @@ export function runRaftStorageContract(name: string, makeFixture: () => StorageF
     });
 
     test("hard state survives a reopen", () => {
-      must(fresh().saveHardState({ term: 7, vote: "n2", commit: 3 }));
+      const s = fresh();
+      must(s.append(range(1, 3, 7)));
+      must(s.saveHardState({ term: 7, vote: "n2", commit: 3 }));
       expect(reopen().load().hardState).toEqual({ term: 7, vote: "n2", commit: 3 });
     });
 

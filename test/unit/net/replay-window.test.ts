@@ -179,6 +179,17 @@ describe("ReplayWindow", () => {
     expect(w.trackedSenders()).toEqual(["d", "a", "b"]);
   });
 
+  test("refused stale-incarnation datagrams don't keep the old window alive", () => {
+    const w = new ReplayWindow({ maxSenders: 2 });
+    w.check("a", 500, 1); // a's previous life
+    w.check("b", 1, 1);
+    for (let seq = 0; seq < 5; seq++) expect(w.check("a", 100, seq)).toBe("stale-incarnation");
+    expect(w.trackedSenders()).toEqual(["a", "b"]); // a is still the least recently seen
+    w.check("c", 1, 1); // evicts a's old window, not b
+    expect(w.trackedSenders()).toEqual(["b", "c"]);
+    expect(w.check("a", 100, 5)).toBe("accepted"); // a's new life gets in
+  });
+
   test("the default sender bound holds at the limit", () => {
     const w = new ReplayWindow();
     for (let i = 0; i <= REPLAY_MAX_SENDERS; i++) w.check(`n${i}`, 1, 1);

@@ -193,3 +193,118 @@ describe("decoding and snapshots", () => {
     expect(Ledger.restore(new TextEncoder().encode("[]")).ok).toBe(false);
   });
 });
+
+describe("a command committed twice (a retried proposal) is an exact repeat, not a rejection", () => {
+  const repeatOf = (r: ReturnType<Ledger["apply"]>) => (r.ok ? r.value : r.error);
+
+  test("set-primary: the copy answers applied (repeat) and moves nothing", () => {
+    const l = new Ledger();
+    const cmd: LedgerCommand = { type: "set-primary", primary: "db2:3306", expectedEpoch: 0 };
+    expect(repeatOf(run(l, cmd))).toEqual({ applied: "set-primary" });
+    expect(repeatOf(run(l, cmd))).toEqual({ applied: "set-primary", repeat: true });
+    expect(l.state).toMatchObject({ primary: "db2:3306", epoch: 1 });
+    // Not a repeat: another primary at the old epoch, or the same one two epochs back.
+    expect(codeOf(run(l, { type: "set-primary", primary: "db3:3306", expectedEpoch: 0 }))).toBe(
+      "ledger.stale-epoch",
+    );
+    run(l, { type: "set-primary", primary: "db3:3306", expectedEpoch: 1 });
+    expect(codeOf(run(l, cmd))).toBe("ledger.stale-epoch");
+    expect(l.state).toMatchObject({ primary: "db3:3306", epoch: 2 });
+  });
+
+  test("switchover-intent: the same id repeats; another id is still refused", () => {
+    const l = new Ledger();
+    const intent = (id: string): LedgerCommand => ({
+      type: "switchover-intent",
+      id,
+      from: "db1",
+      to: "db2",
+      by: "ops",
+      wallMs: 1,
+    });
+    run(l, intent("s1"));
+    expect(repeatOf(run(l, intent("s1")))).toEqual({ applied: "switchover-intent", repeat: true });
+    expect(codeOf(run(l, intent("s2")))).toBe("ledger.switchover-in-progress");
+    expect(l.state.switchover?.id).toBe("s1");
+  });
+
+  test("recovery detected/planned/finished: each copy repeats; the record is not duplicated", () => {
+    const l = new Ledger();
+    const detected: LedgerCommand = {
+      type: "recovery-detected",
+      id: "r1",
+      analysis: "DeadPrimary",
+      failedInstance: "db1:3306",
+      wallMs: 5,
+    };
+    const planned: LedgerCommand = {
+      type: "recovery-planned",
+      id: "r1",
+      steps: ["a", "b"],
+      successor: "db2",
+    };
+    const finished: LedgerCommand = {
+      type: "recovery-finished",
+      id: "r1",
+      outcome: "finished",
+      detail: "ok",
+      wallMs: 9,
+    };
+    for (const cmd of [detected, planned, finished]) {
+      expect(codeOf(run(l, cmd))).toBe("ok");
+      expect(repeatOf(run(l, cmd))).toEqual({ applied: cmd.type, repeat: true });
+    }
+    expect(repeatOf(run(l, detected))).toEqual({ applied: "recovery-detected", repeat: true });
+    expect(l.state.recoveries.length).toBe(1);
+    expect(l.state.recoveries[0]).toMatchObject({ state: "finished", detail: "ok" });
+    // A different plan or outcome for the same id is still a bad transition.
+    expect(codeOf(run(l, { ...planned, successor: "db3" } as LedgerCommand))).toBe("ledger.bad-transition");
+    expect(codeOf(run(l, { ...finished, outcome: "failed" } as LedgerCommand))).toBe("ledger.bad-transition");
+  });
+});
+
+describe("instance names are data, never object keys with meaning", () => {
+  test("a downtime on '__proto__' is an ordinary entry, live and after restore alike", () => {
+    const l = new Ledger();
+    run(l, { type: "downtime-begin", instance: "__proto__", untilWallMs: 100, reason: "r", owner: "o" });
+    run(l, { type: "downtime-begin", instance: "db1:3306", untilWallMs: 100, reason: "r", owner: "o" });
+    expect(l.isDowntimed("__proto__", 50)).toBe(true);
+    expect(l.isDowntimed("constructor", 50)).toBe(false);
+    expect(Object.keys(l.state.downtimes).sort()).toEqual(["__proto__", "db1:3306"]);
+    const copy = Ledger.restore(l.snapshot());
+    if (!copy.ok) throw new Error(copy.error.code);
+    expect(Object.keys(copy.value.state.downtimes).sort()).toEqual(["__proto__", "db1:3306"]);
+    expect(copy.value.isDowntimed("__proto__", 50)).toBe(true);
+    const end = entry({ type: "downtime-end", instance: "__proto__" });
+    copy.value.apply(end);
+    l.apply(end);
+    expect(Object.keys(copy.value.state.downtimes)).toEqual(["db1:3306"]);
+    expect(copy.value.snapshot()).toEqual(l.snapshot());
+  });
+
+  test("the decoder takes a node id or host:port, nothing else", () => {
+    const begin = (instance: string) =>
+      decodeLedgerCommand(
+        encodeLedgerCommand({ type: "downtime-begin", instance, untilWallMs: 1, reason: "", owner: "" }),
+      );
+    for (const good of ["db1", "db1:3306", "10.0.0.7:3306", "[::1]:3306", "db-1.example.com:33060"])
+      expect(begin(good).ok).toBe(true);
+    for (const bad of ["", "db 1", "db1:", "db1:0", "db1:70000", "a:b:c", "x".repeat(65), "db1;drop"]) {
+      const r = begin(bad);
+      expect(r.ok ? null : r.error).toEqual({ code: "ledger.entry-malformed", field: "instance" });
+    }
+  });
+
+  test("restore refuses a snapshot whose parts are of the wrong kind", () => {
+    const good = JSON.parse(new TextDecoder().decode(new Ledger().snapshot())) as Record<string, unknown>;
+    const restores = (patch: Record<string, unknown>) =>
+      Ledger.restore(new TextEncoder().encode(JSON.stringify({ ...good, ...patch }))).ok;
+    expect(restores({})).toBe(true);
+    expect(restores({ primary: 7 })).toBe(false);
+    expect(restores({ downtimes: [] })).toBe(false);
+    expect(restores({ downtimes: { db1: { untilWallMs: "soon" } } })).toBe(false);
+    expect(restores({ recoveries: [{ id: "r" }] })).toBe(false);
+    expect(restores({ switchover: { id: "s" } })).toBe(false);
+    expect(restores({ paused: true })).toBe(false);
+  });
+});

@@ -76,6 +76,37 @@ describe("proposals", () => {
     expect(appliedCount(c, leader.id, "pause")).toBe(1);
   });
 
+  test("a retry that a new leader appends again is answered 'applied (repeat)', not rejected", async () => {
+    const c = new HostCluster(["a", "b", "c"]);
+    const old = c.electLeader();
+    const [follower, other] = c.ids.filter((id) => id !== old.id) as [string, string];
+    c.cut.add(`${old.id}>${follower}:p`); // the old leader's answer never arrives
+    let result: unknown = null;
+    const setPrimary = { type: "set-primary", primary: "db2:3306", expectedEpoch: 0 } as const;
+    c.member(follower)
+      .proposer.propose(setPrimary, 8_000, c.nowMs)
+      .then((r) => {
+        result = r;
+      });
+    c.advance(300);
+    expect(c.member(other).host.ledgerState).toMatchObject({ primary: "db2:3306", epoch: 1 });
+    // The old leader drops out; the follower's retry (same request id) reaches the new leader,
+    // which has no memory of it and appends a second copy.
+    for (const id of c.ids) c.cut.add(`${old.id}>${id}`).add(`${id}>${old.id}`);
+    for (let t = 0; t < 8_000 && result === null; t += 50) {
+      c.advance(50);
+      await null;
+    }
+    const now = [follower, other].map((id) => c.member(id)).find((m) => m.host.status().role === "leader");
+    if (now === undefined) throw new Error("no new leader");
+    const copies = now.events.filter(
+      (e) => (e.type === "ledger-applied" && e.command === "set-primary") || e.type === "ledger-rejected",
+    );
+    expect(copies.length).toBe(2); // both copies committed: the case this test is about
+    expect(result).toMatchObject({ ok: true, value: { outcome: { applied: "set-primary", repeat: true } } });
+    expect(c.member(follower).host.ledgerState).toMatchObject({ primary: "db2:3306", epoch: 1 });
+  });
+
   test("no leader: raft.no-leader once the deadline passes", async () => {
     const c = new HostCluster(["a", "b", "c"]);
     c.crash("b");

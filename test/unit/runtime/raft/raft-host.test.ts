@@ -5,11 +5,16 @@ import { join } from "node:path";
 import { err, type Result } from "../../../../src/lib/result.ts";
 import { seededRng } from "../../../../src/lib/rng.ts";
 import { validateRaftConfig } from "../../../../src/raft/config.ts";
+import { encodeRaftMessage } from "../../../../src/raft/codec.ts";
 import { encodeLedgerCommand } from "../../../../src/raft/ledger-commands.ts";
 import { RaftHost, type RaftHostEvent } from "../../../../src/runtime/raft-host.ts";
 import { FileRaftStorage } from "../../../../src/storage/file-raft-storage.ts";
 import type { RaftMessage } from "../../../../src/raft/messages.ts";
-import { type MemoryDisk, MemoryRaftStorage } from "../../../../src/storage/memory-raft-storage.ts";
+import {
+  emptyMemoryDisk,
+  type MemoryDisk,
+  MemoryRaftStorage,
+} from "../../../../src/storage/memory-raft-storage.ts";
 import type {
   StorageError,
   StoredEntry,
@@ -138,6 +143,82 @@ describe("RaftHost persists before it sends", () => {
     expect(host.ledgerState.index).toBe(1); // the failed entry was never applied
     const again = host.propose({ type: "resume", by: "ops" });
     expect(again.ok ? null : again.error.code).toBe("raft.host-halted");
+  });
+});
+
+describe("RaftHost writes hard state only when term or vote change", () => {
+  test("committing and applying entries writes no hard state; the election does", () => {
+    const journal: string[] = [];
+    const { host } = single(new RecordingStorage(journal), journal);
+    electSolo(host);
+    for (let i = 0; i < 10; i++) host.propose({ type: "downtime-end", instance: `db${i}:3306` });
+    expect(host.ledgerState.index).toBe(11);
+    expect(journal.filter((l) => l.startsWith("hardState"))).toEqual(["hardState term=1 vote=solo"]);
+    expect(journal.filter((l) => l.startsWith("append")).length).toBe(11);
+  });
+
+  test("a follower restarted with a lagging commit applies only that, then relearns the rest", () => {
+    const c = new HostCluster(["a", "b", "c"]);
+    const leader = c.electLeader();
+    const f = c.ids.find((id) => id !== leader.id) as string;
+    c.advance(50);
+    for (const cmd of [
+      { type: "set-primary", primary: "db1:3306", expectedEpoch: 0 },
+      { type: "pause", by: "ops", reason: "x", wallMs: 1 },
+    ] as const)
+      leader.host.propose(cmd);
+    c.advance(300);
+    const before = c.member(f).host;
+    expect(before.ledgerState).toMatchObject({ primary: "db1:3306", paused: { by: "ops" } });
+    const disk = c.crash(f);
+    expect(disk.hardState.commit).toBeLessThan(before.status().commit); // commit was never synced
+    for (const id of c.ids) c.cut.add(`${id}>${f}`).add(`${f}>${id}`);
+    const again = c.start(f, disk);
+    again.host.tick(c.nowMs);
+    // Alone, it knows only the commit on disk: nothing past it is applied, though it holds more.
+    expect(again.host.status().lastIndex).toBe(3);
+    expect(again.host.ledgerState.index).toBe(disk.hardState.commit);
+    expect(again.host.ledgerState.primary).toBeNull();
+    c.cut.clear();
+    c.advance(300);
+    expect(again.host.ledgerState).toEqual(leader.host.ledgerState);
+    // A clean stop writes the commit, so the next start re-applies everything at once.
+    again.host.close();
+    expect(disk.hardState.commit).toBe(again.host.status().commit);
+  });
+});
+
+describe("RaftHost validates a leader's snapshot before it persists it", () => {
+  test("a snapshot the ledger can't read halts the host with the disk untouched", () => {
+    const cfg = validateRaftConfig("a", ["a", "b", "c"]);
+    if (!cfg.ok) throw new Error(cfg.error.detail);
+    const disk = emptyMemoryDisk();
+    const create = () =>
+      RaftHost.create({
+        config: cfg.value,
+        storage: new MemoryRaftStorage(disk),
+        nowMs: 0,
+        deps: { send: () => {}, rng: seededRng(3) },
+      });
+    const first = create();
+    if (!first.ok) throw new Error(first.error.code);
+    const chunk = new TextEncoder().encode('{"index":"five"}');
+    const msg: RaftMessage = {
+      type: "snapshot",
+      from: "b",
+      to: "a",
+      term: 1,
+      index: 5,
+      snapshotTerm: 1,
+      offset: 0,
+      totalBytes: chunk.length,
+      chunk,
+    };
+    first.value.onMessage("b", encodeRaftMessage(msg), 0);
+    expect(first.value.halted?.code).toBe("ledger.snapshot-malformed");
+    expect(disk.snapshot).toBeNull();
+    const restarted = create();
+    expect(restarted.ok).toBe(true);
   });
 });
 
