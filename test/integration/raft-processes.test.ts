@@ -1,7 +1,8 @@
 // Raft across three real `keel agent` processes on a MariaDB sandbox, over real UDP: kill -9 the
 // leader → the others elect a new one; restart it → it catches up from its log; drop one
-// member's datagrams on loopback (an nft table removed in finally) → that minority can't commit
-// while the majority can; heal → everyone converges.
+// member's datagrams on loopback (an nft table of this run's own, removed in finally) → that
+// minority can't commit while the majority can; heal → everyone converges. Waits are generous
+// (spawned processes on two loaded cores); how fast elections are is bench/'s business.
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,10 @@ const MYSQL_BASE_PORT = PORTS.mysqlBase;
 const IDS = ["db1", "db2", "db3"];
 const GOSSIP_PORTS = PORTS.gossip;
 const HTTP_PORTS = PORTS.http;
-const NFT_TABLE = "keel_raft_it";
+// Per run: heal() must never delete the table of another run of this file on the same machine.
+const NFT_TABLE = `keel_raft_it_${process.pid}`;
+/** How long any one convergence may take before the test calls it failed. */
+const WAIT_MS = 15_000;
 
 const sandbox = useTestSandbox({ instances: 3, basePort: MYSQL_BASE_PORT });
 const dir = mkdtempSync(join(tmpdir(), "keel-raft-proc-"));
@@ -39,8 +43,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Why nftables can't be used here, or null when it can. */
+function nftProblem(): string | null {
+  if (process.getuid?.() !== 0) return "it must run as root";
+  try {
+    const r = Bun.spawnSync(["nft", "list", "tables"], { stderr: "pipe" });
+    return r.exitCode === 0 ? null : `'nft list tables' failed: ${r.stderr.toString().trim()}`;
+  } catch {
+    return "the nft command (nftables) is not installed";
+  }
+}
+
 /** Drops every UDP datagram to and from one agent's gossip port, on loopback only. */
 function isolate(port: number): void {
+  const problem = nftProblem();
+  if (problem !== null)
+    throw new Error(
+      `this test partitions agents with nftables, but ${problem}: run it as root with nft installed`,
+    );
   const nft = (...args: string[]) => {
     const r = Bun.spawnSync(["nft", ...args], { stderr: "pipe" });
     if (r.exitCode !== 0) throw new Error(`nft ${args.join(" ")}: ${r.stderr.toString()}`);
@@ -121,15 +141,16 @@ describe("raft across agent processes", () => {
     const key = testKey("raft-proc-it");
     for (const [i, id] of IDS.entries()) configs.set(id, writeConfig(i, key));
     for (const id of IDS) spawnAgent(id);
-    const first = await waitFor(() => agreed(IDS), 15_000, "first leader");
+    const first = await waitFor(() => agreed(IDS), WAIT_MS, "first leader");
     const old = first.leader as string;
     const survivors = IDS.filter((id) => id !== old);
-    (procs.get(old) as ReturnType<typeof Bun.spawn>).kill("SIGKILL");
-    const killedAtMs = performance.now();
-    const next = await waitFor(() => agreed(survivors, old), 5_000, "new leader after kill -9");
-    const electionMs = performance.now() - killedAtMs;
+    const killed = procs.get(old) as ReturnType<typeof Bun.spawn>;
+    killed.kill("SIGKILL");
+    await killed.exited;
+    expect(killed.signalCode).toBe("SIGKILL");
+    const next = await waitFor(() => agreed(survivors, old), WAIT_MS, "new leader after kill -9");
+    expect(survivors).toContain(next.leader as string);
     expect(next.term).toBeGreaterThan(first.term);
-    expect(electionMs).toBeLessThan(5_000);
     // The new term's no-op committed on the majority, past anything the old leader knew.
     expect(next.commitIndex).toBeGreaterThan(first.commitIndex);
     spawnAgent(old);
@@ -138,26 +159,26 @@ describe("raft across agent processes", () => {
         const v = await viewOf(old);
         return v && v.leader === next.leader && v.appliedIndex >= next.commitIndex ? v : null;
       },
-      10_000,
+      WAIT_MS,
       "restarted agent catching up",
     );
     expect(caughtUp.term).toBe(next.term);
-  }, 60_000);
+  }, 90_000);
 
   test("an isolated member can't commit while the majority can; after healing all converge", async () => {
-    const before = await waitFor(() => agreed(IDS), 10_000, "leader before the partition");
+    const before = await waitFor(() => agreed(IDS), WAIT_MS, "leader before the partition");
     const cut = before.leader as string;
     const majority = IDS.filter((id) => id !== cut);
     try {
       isolate(GOSSIP_PORTS[IDS.indexOf(cut)] as number);
-      const after = await waitFor(() => agreed(majority, cut), 6_000, "majority leader while partitioned");
+      const after = await waitFor(() => agreed(majority, cut), WAIT_MS, "majority leader while partitioned");
       expect(after.commitIndex).toBeGreaterThan(before.commitIndex);
       const isolated = await waitFor(
         async () => {
           const v = await viewOf(cut);
           return v && v.role !== "leader" && v.quorum === "LOST" ? v : null;
         },
-        5_000,
+        WAIT_MS,
         "isolated member stepping down",
       );
       expect(isolated.commitIndex).toBeLessThan(after.commitIndex);
@@ -171,9 +192,11 @@ describe("raft across agent processes", () => {
         const all = await Promise.all(IDS.map(viewOf));
         return all.every((x) => x !== null && x.appliedIndex === v.commitIndex) ? v : null;
       },
-      10_000,
+      WAIT_MS,
       "convergence after healing",
     );
     expect(majority).toContain(healed.leader as string);
-  }, 60_000);
+    const rejoined = await viewOf(cut);
+    expect(rejoined?.appliedIndex).toBeGreaterThanOrEqual(healed.commitIndex);
+  }, 90_000);
 });
