@@ -77,8 +77,9 @@ export interface Analysis {
   /** Primary-level findings: what the primary's own side said; null when its agent vouches for it. */
   primaryEvidence: PrimaryEvidence | null;
   /**
-   * The primary's host may still be up but cut off: recovery must wait past fence_after so the old
-   * primary has fenced itself before a new one becomes writable.
+   * The old primary may take writes again later: its host may be up but cut off (agent silent), or
+   * its mysqld hangs under a live agent. Recovery must see it fenced or down, or wait past
+   * fence_after + margin for its agent to have fenced it, before a new one becomes writable.
    */
   hostUnreachable: boolean;
   /** Members replicating from the subject (its replicas to repoint, {countReplicas}). */

@@ -151,6 +151,16 @@ export function chooseCandidate(
     };
     return { ok: false, reason, excluded };
   }
+  if (risk.comparisonError !== undefined && opts.force !== true) {
+    const reason: CandidateRefusal = {
+      code: "failover.loss-undecidable",
+      cluster: view.cluster,
+      candidateNodeId: candidate.nodeId,
+      gtidErrorCode: risk.comparisonError,
+      holders: risk.holders,
+    };
+    return { ok: false, reason, excluded };
+  }
   return { ok: true, candidate, ranking, excluded, lostTransactionsRisk: risk };
 }
 

@@ -56,6 +56,15 @@ export type CandidateRefusal =
       missingGtids: string;
       /** Members known to hold some of them (the failed primary included). */
       holders: string[];
+    }
+  | {
+      code: "failover.loss-undecidable";
+      cluster: string;
+      candidateNodeId: string;
+      /** Why the positions could not be compared (gtid.flavor-mismatch, a parse error, …). */
+      gtidErrorCode: string;
+      /** Members whose position could not be shown to be within the candidate's. */
+      holders: string[];
     };
 
 /** Why a guard stopped an automatic recovery. */

@@ -19,9 +19,15 @@ export interface LostTransactionsRisk {
   /**
    * "none": the candidate holds every known transaction (the primary may have committed more
    * after its last probe, positionAgeMs ago); "certain": it lacks some; "unknown": nothing is known
-   * of the failed primary's position; "primary-alive": the primary serves, nothing need be lost.
+   * of the failed primary's position, or the positions could not be compared; "primary-alive": the
+   * primary serves, nothing need be lost.
    */
   level: "none" | "certain" | "unknown" | "primary-alive";
+  /**
+   * Set when some known position could not be compared with the candidate's (flavor mismatch,
+   * unparsable set): the GTID error code. Nothing can then vouch that promotion loses nothing.
+   */
+  comparisonError?: string;
   /** What the candidate lacks; "" unless certain. */
   missingGtids: string;
   /** Members known to hold some of it (the failed primary included). */
@@ -67,20 +73,27 @@ export function assessLoss(
   primaryPositionAgeMs: number | null,
 ): LostTransactionsRisk {
   let known: GtidState | null = null;
+  let comparisonError: string | null = null;
   const lackers: string[] = [];
   for (const h of holders) {
     const held = gtidContains(candidateReach, h.state);
     if (held.ok && held.value) continue;
+    if (!held.ok) comparisonError ??= held.error.code;
     lackers.push(h.nodeId);
     if (known === null) known = h.state;
     else {
       const merged = unionGtidStates(known, h.state);
       if (merged.ok) known = merged.value;
+      else comparisonError ??= merged.error.code;
     }
   }
   const level = primaryPositionAgeMs === null ? "unknown" : "none";
   if (known === null) return { level, missingGtids: "", holders: [], primaryPositionAgeMs };
   const missing = errantGtidsOfStates(known, candidateReach);
+  if (!missing.ok) comparisonError ??= missing.error.code;
+  // An error says nothing about what is missing: never read it as "nothing lost".
+  if (comparisonError !== null)
+    return { level: "unknown", missingGtids: "", holders: lackers, primaryPositionAgeMs, comparisonError };
   if (!missing.ok || !hasErrantGtids(missing.value)) {
     return { level, missingGtids: "", holders: [], primaryPositionAgeMs };
   }

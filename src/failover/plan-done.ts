@@ -20,6 +20,12 @@ export interface StepFacts {
    * never heard since the checker started should be given the checker's uptime, not 0 or omitted.
    */
   silentForMs: Readonly<Record<string, number>>;
+  /**
+   * How long each member's server has gone without answering its own agent (since that agent's
+   * last successful probe), in the checker's own clock; only for members whose latest fresh probe
+   * failed. Missing: not known, and a hung old primary is then never taken for fenced by time.
+   */
+  unansweredForMs?: Readonly<Record<string, number>>;
 }
 
 export type StepCheck =
@@ -77,6 +83,23 @@ function setPrimaryCheck(a: Extract<StepAction, { kind: "set-primary" }>, facts:
   return { state: "impossible", why: `the ledger moved to ${primary ?? "no primary"} at epoch ${epoch}` };
 }
 
+/**
+ * A server may be writable only as the ledger's primary of exactly this epoch: anything else is
+ * "impossible", so neither a resumed plan nor a verification takes a writable server for done (or
+ * makes one writable) once another primary change has won, or before this one has.
+ */
+function writableAllowed(
+  a: Extract<StepAction, { kind: "make-writable" }>,
+  facts: StepFacts,
+): StepCheck | null {
+  const { primary, epoch } = facts.ledger;
+  if (primary === a.nodeId && epoch === a.epoch) return null;
+  return {
+    state: "impossible",
+    why: `the ledger names ${primary ?? "no primary"} at epoch ${epoch}, not ${a.nodeId} at epoch ${a.epoch}`,
+  };
+}
+
 function serverCheck(a: StepAction, facts: StepFacts, inst: ReachableInstance): StepCheck {
   switch (a.kind) {
     case "wait-relay-applied":
@@ -105,18 +128,40 @@ function serverCheck(a: StepAction, facts: StepFacts, inst: ReachableInstance): 
   }
 }
 
+/**
+ * The old primary cannot take writes once the new one can (see the wait-fence-after step): seen
+ * fenced or with nothing listening in a fresh probe, or its agent silent for waitMs (self-fenced
+ * without the quorum), or its agent unable to reach a hung server for waitMs (it fences the server
+ * when it answers: reconcile.ts). An answering but writable server, or an agent that cannot log in,
+ * never counts: its agent fences it, and the step completes on the next fresh probe.
+ */
+function oldPrimaryFenced(a: Extract<StepAction, { kind: "wait-fence-after" }>, facts: StepFacts): StepCheck {
+  const silentMs = facts.silentForMs[a.nodeId];
+  if (silentMs !== undefined && silentMs >= a.waitMs) return DONE;
+  const inst = facts.instances[a.nodeId] ?? null;
+  if (inst === null) {
+    if (silentMs === undefined) return pending(`nothing known of the agent of ${a.nodeId}`);
+    return pending(`the agent of ${a.nodeId} has been silent ${silentMs} ms`);
+  }
+  if (inst.reachable) return isFenced(inst) ? DONE : pending(`${a.nodeId} answers and is not fenced yet`);
+  if (inst.reason === "refused" || inst.reason === "reset") return DONE;
+  const unansweredMs = facts.unansweredForMs?.[a.nodeId];
+  if (inst.reason === "timeout" && unansweredMs !== undefined && unansweredMs >= a.waitMs) return DONE;
+  const since = unansweredMs === undefined ? "" : ` for ${unansweredMs} ms`;
+  return pending(`${a.nodeId} does not answer its agent${since} (${inst.reason}, ${inst.errorCode})`);
+}
+
 export function checkStepDone(a: StepAction, facts: StepFacts): StepCheck {
   switch (a.kind) {
     case "run-hooks":
       return { state: "unobservable" };
     case "set-primary":
       return setPrimaryCheck(a, facts);
-    case "wait-fence-after": {
-      const silentMs = facts.silentForMs[a.nodeId];
-      if (silentMs === undefined) return pending(`nothing known of the agent of ${a.nodeId}`);
-      return silentMs >= a.waitMs ? DONE : pending(`the agent of ${a.nodeId} has been silent ${silentMs} ms`);
-    }
+    case "wait-fence-after":
+      return oldPrimaryFenced(a, facts);
     default: {
+      const refused = a.kind === "make-writable" ? writableAllowed(a, facts) : null;
+      if (refused !== null) return refused;
       const inst = reachable(facts, a.nodeId);
       return inst === null ? pending(`${a.nodeId} does not answer`) : serverCheck(a, facts, inst);
     }

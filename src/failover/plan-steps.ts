@@ -15,7 +15,14 @@ export const RECOVERY_HOOKS: readonly RecoveryHook[] = HOOK_POINTS.filter(
 export type StepAction =
   /** Run every command configured for the hook; before the point of no return a failure vetoes. */
   | { kind: "run-hooks"; hook: RecoveryHook }
-  /** Wait until the unreachable old primary's agent has been silent long enough to have self-fenced. */
+  /**
+   * Wait until the old primary, whose server did not answer, cannot take writes: it answers
+   * fenced, or nothing listens on its port (refused/reset), or its agent has been silent for waitMs
+   * (it fenced its server after losing the quorum), or its agent has seen its server unanswering
+   * for waitMs (it fences the server the moment it answers again). The leader performs it by
+   * re-checking plan-done.ts's checkStepDone on fresh facts until "done", bounded by waitMs plus
+   * the step's boundMs; it changes no server.
+   */
   | { kind: "wait-fence-after"; nodeId: string; waitMs: number }
   /** Wait (bounded) until the candidate has applied everything it retrieved. */
   | { kind: "wait-relay-applied"; nodeId: string }
@@ -117,7 +124,7 @@ export function describeDone(a: StepAction): string {
     case "run-hooks":
       return `every ${a.hook} hook command exited 0`;
     case "wait-fence-after":
-      return `the agent of ${a.nodeId} has been silent for ${a.waitMs} ms, so it has fenced its server`;
+      return `${a.nodeId} answers read-only, or nothing listens on its port, or its agent has been silent (or unable to reach its server) for ${a.waitMs} ms and so has fenced it or will the moment it answers`;
     case "wait-relay-applied":
       return `${a.nodeId} has executed every GTID it retrieved`;
     case "wait-caught-up":

@@ -74,7 +74,11 @@ export interface FailoverPlanInput {
   replicas: readonly PlanMember[];
   /** The ledger epoch the failed primary holds: set-primary compares against it. */
   epoch: number;
-  /** From the analysis: the old primary may still serve behind a partition, so wait for its self-fence. */
+  /**
+   * From the analysis: the old primary may take writes again later (host cut off, or mysqld hung
+   * under a live agent). A server that does not answer gets the wait-fence-after step whatever
+   * this says; this forces it even for one that seems to answer.
+   */
   hostUnreachable: boolean;
   settings: PlanSettings;
 }
@@ -185,23 +189,32 @@ function aliveSet(members: readonly PlanMember[]): Set<string> {
 }
 
 /**
+ * How the plan makes sure the old primary cannot take writes once the new one can, before anything
+ * changes: a server that answers is fenced (by its agent, else remotely); one that does not is
+ * waited on until it is seen fenced or down, or its agent has had fence_after + margin to fence it
+ * (self-fenced without the quorum, or holding it to be fenced the moment it answers again).
+ */
+function oldPrimaryFenceStep(input: FailoverPlanInput): StepAction {
+  const { failed, settings } = input;
+  if (failed.serverReachable && !input.hostUnreachable) return { kind: "fence", nodeId: failed.nodeId };
+  const waitMs = settings.fenceAfterMs + settings.fenceMarginMs;
+  return { kind: "wait-fence-after", nodeId: failed.nodeId, waitMs };
+}
+
+/**
  * Failover (issue 5, item 3). Replicas whose server does not answer are left out: their agents
- * repoint them when they come back (reconcile.ts). When the old primary's host is unreachable the
- * plan first waits past fence_after + margin, measured on its agent's silence, so the old primary
- * has fenced itself before the new one becomes writable.
+ * repoint them when they come back (reconcile.ts). Before the candidate is touched the old primary
+ * is fenced, or seen fenced or down, or given fence_after + margin to have been fenced by its own
+ * agent (oldPrimaryFenceStep), so it cannot take writes once the new one can.
  */
 export function planFailover(input: FailoverPlanInput): Result<Plan, PlanError> {
   const { failed, candidate, settings } = input;
   const bad = checkMembers(failed, "failed", candidate, input.replicas);
   if (bad !== null) return err(bad);
   const to = candidate.nodeId;
-  const actions: StepAction[] = [];
-  if (input.hostUnreachable) {
-    const waitMs = settings.fenceAfterMs + settings.fenceMarginMs;
-    actions.push({ kind: "wait-fence-after", nodeId: failed.nodeId, waitMs });
-  }
-  actions.push(
+  const actions: StepAction[] = [
     { kind: "run-hooks", hook: "PreFailover" },
+    oldPrimaryFenceStep(input),
     { kind: "wait-relay-applied", nodeId: to },
     { kind: "promote", nodeId: to },
     { kind: "set-primary", nodeId: to, expectedEpoch: input.epoch },
@@ -209,13 +222,10 @@ export function planFailover(input: FailoverPlanInput): Result<Plan, PlanError> 
     ...repointable(input.replicas).map(
       (r): StepAction => ({ kind: "repoint", nodeId: r.nodeId, sourceNodeId: to }),
     ),
-  );
-  if (failed.serverReachable) actions.push({ kind: "fence", nodeId: failed.nodeId });
-  actions.push(
     { kind: "run-hooks", hook: "PostMasterFailover" },
     { kind: "run-hooks", hook: "PostFailover" },
     { kind: "run-hooks", hook: "PostUnsuccessfulFailover" },
-  );
+  ];
   const alive = aliveSet([failed, candidate, ...input.replicas]);
   return buildPlan("failover", actions, { fromNodeId: failed.nodeId, successor: to, alive, settings });
 }

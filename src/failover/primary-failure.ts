@@ -11,7 +11,7 @@ import {
   type ObserverTally,
   type PrimaryEvidence,
 } from "./analysis.ts";
-import { observerEvidence, observerVote, tallyObservers } from "./observer-tally.ts";
+import { observerEvidence, tallyObservers } from "./observer-tally.ts";
 import {
   addressesOf,
   channelTo,
@@ -26,13 +26,17 @@ import {
 /** Probe failures that mean nothing is serving on the port (mysqld crashed or was stopped). */
 const MYSQLD_DOWN_REASONS: readonly UnreachableReason[] = ["refused", "reset"];
 
+/**
+ * Only refused/reset (down) and timeout (hung) speak against the server. An error the server sent
+ * (auth, too many connections: reason "auth"/"error") proves it alive, and a failure on the agent's
+ * own side (dns, an unknown client error) proves nothing: neither may start a failover.
+ */
 function primaryEvidenceOf(agent: AgentView | undefined, staleAfterMs: number): PrimaryEvidence | null {
   if (agent === undefined || !isAgentFresh(agent, staleAfterMs)) return "agent-unreachable";
   const inst = agent.instance;
   if (inst === null || inst.reachable) return null;
   if (MYSQLD_DOWN_REASONS.includes(inst.reason)) return "mysqld-down";
-  // Rejected credentials prove mysqld answers: the agent is blind, the server is not down.
-  return inst.reason === "auth" ? null : "mysqld-unresponsive";
+  return inst.reason === "timeout" ? "mysqld-unresponsive" : null;
 }
 
 function primarySideLine(primary: LedgerPrimary, agent: AgentView | undefined): string {
@@ -42,6 +46,14 @@ function primarySideLine(primary: LedgerPrimary, agent: AgentView | undefined): 
   if (inst === null) return `${agent.nodeId} (primary): agent ${agent.memberStatus}, ${age}, no probe yet`;
   if (inst.reachable) return `${agent.nodeId} (primary): agent ${agent.memberStatus}, ${age}, mysqld answers`;
   return `${agent.nodeId} (primary): agent ${agent.memberStatus}, ${age}, mysqld ${inst.reason} (${inst.errorCode})`;
+}
+
+/** Why the primary's own side does not count against it (primaryEvidenceOf returned null). */
+function ownSideVouches(agent: AgentView | undefined): string {
+  const inst = agent?.instance ?? null;
+  if (inst === null) return "its own agent has not probed it yet";
+  if (inst.reachable) return "its own agent reaches it";
+  return `its own agent's probe fails with ${inst.reason} (${inst.errorCode}), which does not show mysqld down`;
 }
 
 interface ReplicaFacts {
@@ -94,7 +106,7 @@ function deadPrimaryAnalysis(
     evidence,
     confirmations: tally,
     primaryEvidence: side,
-    hostUnreachable: side === "agent-unreachable",
+    hostUnreachable: side !== "mysqld-down",
     replicaNodeIds: facts.replicas.map((a) => a.nodeId),
   };
   const why = `${side === "mysqld-down" ? "its own agent reports mysqld down" : side === "agent-unreachable" ? "its agent is unreachable" : "its own agent cannot get an answer from mysqld"}, and ${tally.confirmed.length} of ${tally.observers} observers confirm`;
@@ -142,7 +154,7 @@ export function analyzePrimary(
   const facts = replicaFacts(observers, addresses, tally, settings.staleAfterMs);
   const evidence = [
     primarySideLine(primary, agent),
-    ...observers.map((o) => observerEvidence(o, observerVote(o, windowMs, settings.staleAfterMs))),
+    ...observers.map((o) => observerEvidence(o, settings.staleAfterMs)),
     ...facts.evidence,
   ];
   const failing = tally.confirmed.length + tally.pending.length;
@@ -154,7 +166,7 @@ export function analyzePrimary(
     return makeAnalysis("UnreachablePrimary", {
       ...common,
       replicaNodeIds,
-      description: `${failing} of ${tally.observers} observers cannot reach primary ${primary.nodeId}, but its own agent reaches it`,
+      description: `${failing} of ${tally.observers} observers cannot reach primary ${primary.nodeId}, but ${ownSideVouches(agent)}`,
     });
   }
   const confirmed =
@@ -174,7 +186,7 @@ export function analyzePrimary(
   return makeAnalysis("UnreachablePrimary", {
     ...common,
     primaryEvidence: side,
-    hostUnreachable: side === "agent-unreachable",
+    hostUnreachable: side !== "mysqld-down",
     replicaNodeIds,
     description: `primary ${primary.nodeId} may be down but is not confirmed dead: ${unconfirmedReason(tally, facts)}`,
   });

@@ -5,6 +5,13 @@
 export type ReconcileEvent =
   /** The agent lost the quorum for fence_after while its server was writable, and fences it. */
   | { code: "failover.self-fenced"; nodeId: string; lostForMs: number; fenceAfterMs: number }
+  /** The primary's server answered again after not answering its agent for fence_after: fenced first. */
+  | {
+      code: "failover.fenced-after-unresponsive";
+      nodeId: string;
+      unansweredForMs: number;
+      fenceAfterMs: number;
+    }
   /** A writable server the ledger does not name primary of the current epoch is being fenced. */
   | { code: "failover.fenced-not-primary"; nodeId: string; primaryNodeId: string; epoch: number }
   /** A former primary (or detached server) holds transactions the primary lacks: it stays fenced. */

@@ -15,6 +15,7 @@ export type { ReconcileEvent } from "./reconcile-events.ts";
 /** Why a server is being made read-only. */
 export type FenceReason =
   | "self-fence" // the agent lost the quorum for fence_after
+  | "unresponsive" // named primary, the server answered again after not answering for fence_after
   | "not-primary" // the ledger names another primary
   | "switchover" // a switchover away from this primary is under way
   | "recovery"; // a recovery is replacing this primary
@@ -66,6 +67,12 @@ export interface ReconcileInput {
   rejoinRequest: { force: boolean } | null;
   /** Actions the runtime is still executing: never asked for twice. */
   inFlight: readonly LocalAction[];
+  /**
+   * How long the local server had gone without answering this agent before the current probe
+   * answered (0 or absent when the previous probe answered). A primary whose mysqld hung for
+   * fence_after may have been failed over meanwhile: it is fenced the moment it answers again.
+   */
+  unansweredForMs?: number;
 }
 
 const fence = (reason: FenceReason, events: ReconcileEvent[] = []): Decision => ({
@@ -90,9 +97,30 @@ function asPrimary(input: ReconcileInput, local: ReachableInstance, primary: Led
   return local.readOnly ? { action: { type: "set-writable", epoch: primary.epoch }, events: [] } : NOTHING;
 }
 
+/**
+ * The other half of the leader's wait-fence-after step: while this server did not answer for
+ * fence_after, the leader may have promoted another (its wait counts on exactly this). Whatever
+ * this agent's copy of the ledger says, the server is fenced first (and one that answers fenced is
+ * not made writable yet); if the ledger still names this node primary on the next probe, it is
+ * made writable again.
+ */
+function fenceAfterHang(input: ReconcileInput, local: ReachableInstance): Decision | null {
+  const unansweredForMs = input.unansweredForMs ?? 0;
+  const { fenceAfterMs } = input.settings;
+  if (unansweredForMs < fenceAfterMs) return null;
+  if (input.ledger.primary?.nodeId !== input.self) return null; // not-primary fencing covers it
+  // Back read-only (restarted, say): not made writable on this first answer either.
+  if (isFenced(local)) return NOTHING;
+  return fence("unresponsive", [
+    { code: "failover.fenced-after-unresponsive", nodeId: input.self, unansweredForMs, fenceAfterMs },
+  ]);
+}
+
 function decide(input: ReconcileInput, local: ReachableInstance): Decision {
   const { self, quorum, settings } = input;
   const primary = input.ledger.primary;
+  const hung = fenceAfterHang(input, local);
+  if (hung !== null) return hung;
   if (!quorum.reachable) {
     // Cut off, the ledger view may be stale: fencing is the one thing left to do.
     if (isFenced(local) || quorum.lostForMs < settings.fenceAfterMs) return NOTHING;

@@ -198,7 +198,8 @@ export const CONSOLE_SOURCE_TIMEOUT_MS = 2_500;
 export const CONSOLE_PLAIN_INTERVAL_MS = 5_000;
 
 // --- runtime: the agent (keel agent) ---
-/** How often the agent's loop ticks the gossip core (its deadlines are checked this often). */
+/** How often the agent's loop ticks the gossip core: its deadlines (80 ms probe timeout, 200 ms
+ *  periods) fire at most this late, and 20 wake-ups a second keep an idle agent cheap. */
 export const AGENT_TICK_INTERVAL_MS = 50;
 /** An unchanged record is republished this often: each publish costs every member ~4–8 KB, so
  *  publishing every probe would break the 5 KB/s budget; freshness comes from lastHeardAtMs. */
@@ -250,3 +251,88 @@ export const CONSOLE_SNAPSHOT_STALE_MS = 3_000;
 export const CONSOLE_SWITCHOVER_WAIT_MS = 60_000;
 /** How often it looks while watching. */
 export const CONSOLE_SWITCHOVER_POLL_MS = 500;
+
+// --- runtime: recovery (the leader's runner, its step executor and the step RPC) ---
+/** How often the raft leader re-assesses its cluster unprompted; gossip record updates and ledger
+ *  changes wake it at once, so this only bounds how late time-based windows are noticed. */
+export const RECOVERY_RUNNER_TICK_MS = 200;
+/** A step request is resent this often until its agent answers. */
+export const STEP_RPC_RESEND_MS = 150;
+/** No acknowledgement from the target's agent within this: it is gone, the leader acts remotely. */
+export const STEP_RPC_ACK_TIMEOUT_MS = 600;
+/** Added to a step's own bound before the leader stops waiting for the agent's answer. */
+export const STEP_RPC_RESULT_MARGIN_MS = 3_000;
+/** Longest detail a step answer carries (the ledger keeps 256 characters). */
+export const STEP_RPC_DETAIL_CHARS_MAX = 200;
+/** Longest GTID position a step request carries; longer ones make the leader act remotely. */
+export const STEP_RPC_GTID_CHARS_MAX = 800;
+/** Answers an agent remembers so a resent request gets the same answer, not a second run. */
+export const STEP_RPC_FINISHED_REMEMBERED = 256;
+/** Bound of steps without one of their own (promote, repoint, fence…), including connecting. */
+export const RECOVERY_STEP_BOUND_MS = 15_000;
+/** Margin added to fence_after before a new primary is made writable behind an unreachable one. */
+export const RECOVERY_FENCE_MARGIN_MS = 1_000;
+/** Hook output kept in a step's ledger detail (the whole tail goes to the log and the audit). */
+export const RECOVERY_HOOK_DETAIL_CHARS_MAX = 160;
+/** How long `keel failover|switchover` wait for the recovery to finish by default. */
+export const RECOVERY_COMMAND_TIMEOUT_MS = 60_000;
+/** How often those commands read the ledger while they wait. */
+export const RECOVERY_COMMAND_POLL_MS = 100;
+/** Standing refusals remembered (one event per episode each). */
+export const RECOVERY_EVENTS_REMEMBERED = 64;
+
+// --- runtime: the reconciler (fencing, self-fencing, rejoin) and its commands ---
+/** How long a `keel rejoin` request stays in force when it cannot be honoured at once. */
+export const RECONCILE_REJOIN_REQUEST_TTL_MS = 60_000;
+/** Resend interval of a rejoin request to another agent (channel "j"). */
+export const REJOIN_RPC_RESEND_MS = 500;
+/** Rejoin requests an agent remembers by id, so a resend is answered, not run again. */
+export const REJOIN_RPC_REMEMBERED = 64;
+/** How long the local agent waits for the target agent's answer to a rejoin (a demote can take
+ *  a connect, a stop, a CHANGE MASTER and up to ACTION_REPLICATION_START_TIMEOUT_MS to start). */
+export const REJOIN_RPC_TIMEOUT_MS = 15_000;
+/** Longest `keel downtime --duration`: a week, like the console's. */
+export const DOWNTIME_DURATION_MS_MAX = 7 * 86_400_000;
+/** The agent checks its primary every half probe interval, but not more often than this. */
+export const PRIMARY_CHECK_INTERVAL_MS_MIN = 100;
+/** No automatic recovery within this long (or 4 probe intervals) of the last one finishing. */
+export const RECOVERY_SETTLE_MS_MIN = 2_000;
+
+// --- demo (`keel demo`) ---
+/** The demo writer's pause between inserts: enough to move the event log and the GTIDs visibly. */
+export const DEMO_WRITER_INTERVAL_MS = 100;
+/** One insert may wait this long (semi-sync waits up to its own 1 s timeout for a replica's ack). */
+export const DEMO_WRITER_QUERY_TIMEOUT_MS = 5_000;
+/** Pause before the writer looks for a writable server again after a failure. */
+export const DEMO_WRITER_RETRY_MS = 200;
+/** Acknowledged ids remembered for the lost-writes count (about 28 h of writing at 10/s). */
+export const DEMO_WRITER_ACKED_IDS_MAX = 1_000_000;
+/** From the sandbox being up until the agents agree on a raft leader and the ledger names a primary. */
+export const DEMO_READY_TIMEOUT_MS = 30_000;
+/** From killing the primary's mysqld until another server is the ledger's writable primary. */
+export const DEMO_FAILOVER_TIMEOUT_MS = 30_000;
+/** From restarting the old primary until it replicates from the new one. */
+export const DEMO_REJOIN_TIMEOUT_MS = 30_000;
+/** How often the demo reads the agents and servers while it waits for one of the above. */
+export const DEMO_POLL_MS = 200;
+/** How long `apt-get install mariadb-server` may take before the demo gives up on it. */
+export const DEMO_INSTALL_TIMEOUT_MS = 600_000;
+/** From starting the demo writer until its warm-up writes are acknowledged. */
+export const DEMO_WRITER_START_TIMEOUT_MS = 10_000;
+/** How long a headless topology print waits for the agents' view to show what the servers show. */
+export const DEMO_TOPOLOGY_WAIT_MS = 10_000;
+/**
+ * Acknowledged writes (about 2 s) before the demo hands over to the user: the kill then lands
+ * mid-stream on a cluster with history, and every agent has gossiped a moved GTID position.
+ */
+export const DEMO_WARMUP_WRITES = 20;
+/** The leader's own probe of each replica right before choosing a candidate must answer within this. */
+export const RECOVERY_REFRESH_DEADLINE_MS = 1_000;
+
+// --- mysql actions: applying the relay log before a promotion (review 1, item 8) ---
+/**
+ * The SQL thread's "has read all relay log" is trusted for a trailing transaction the dead source
+ * never finished sending only after the executed GTIDs have not moved for this long (parallel
+ * workers may still be applying behind a coordinator that already says it).
+ */
+export const ACTION_RELAY_TAIL_STALL_MS = 1_000;

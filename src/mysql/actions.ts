@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   ACTION_POLL_INTERVAL_MS,
   ACTION_RELAY_APPLY_TIMEOUT_MS,
+  ACTION_RELAY_TAIL_STALL_MS,
   ACTION_REPLICATION_START_TIMEOUT_MS,
   ACTION_WAIT_MARGIN_MS,
   REPLICA_CONNECT_RETRY_SECONDS,
@@ -24,9 +25,11 @@ import {
   judgeStart,
   type ReplicaThreads,
   readReplicaThreads,
+  relayTailAbandoned,
   replicatesFrom,
   type SourceAddress,
 } from "./actions-replica-state.ts";
+import { fixed } from "./statements-sql.ts";
 import {
   changeSource,
   executedGtidPosition,
@@ -53,10 +56,19 @@ type ActionResult<T> = Promise<Result<T, ActionError>>;
 
 const monoMs = (): number => performance.now();
 
+/** MariaDB's replica status has no executed set: what the SQL thread applied, read just after it. */
+const MARIADB_SLAVE_POS = fixed("SELECT @@global.gtid_slave_pos AS gtid");
+
 async function readThreads(c: AdminConnection, action: ActionName): ActionResult<ReplicaThreads | null> {
   const rows = await c.run(action, replicaStatus(c.dialect));
   if (!rows.ok) return rows;
-  const threads = readReplicaThreads(rows.value);
+  let ctx = {};
+  if (c.dialect.flavor === "mariadb" && rows.value.length > 0) {
+    const pos = await c.one(action, MARIADB_SLAVE_POS);
+    if (!pos.ok) return pos;
+    ctx = { mariadbGtidSlavePos: String(pos.value.gtid ?? "") };
+  }
+  const threads = readReplicaThreads(rows.value, ctx);
   if (threads.ok) return threads;
   const what = threads.error.code === "mysql.replica-status-column" ? "columns" : "value";
   return err(
@@ -168,29 +180,43 @@ export async function promote(c: AdminConnection, o: PromoteOptions = {}): Actio
   return ok({ wasReplica: before.value !== null, executedGtid: gtid.value, relayApplyMs });
 }
 
-function waitRelayApplied(c: AdminConnection, timeoutMs: number): ActionResult<void> {
+/**
+ * Waits (bounded) until the replica has applied every GTID it retrieved. A trailing transaction its
+ * dead source never finished sending can never be applied; it is given up on only as
+ * relayTailAbandoned allows (receiving stopped, executed GTIDs still for ACTION_RELAY_TAIL_STALL_MS).
+ */
+export function waitRelayApplied(
+  c: AdminConnection,
+  timeoutMs: number,
+  action: ActionName = "promote",
+): ActionResult<void> {
+  let executed: { gtid: string; sinceMs: number } | null = null;
   return pollThreads(
     c,
-    "promote",
+    action,
     timeoutMs,
     (t) => {
       if (t === null || t.relayApplied) return ok(undefined);
       if (!t.sqlRunning && t.lastSqlErrno !== 0) {
         return err(
           c.failure(
-            "promote",
+            action,
             ACTION_CODE.sqlThreadError,
             `SQL thread stopped with error ${t.lastSqlErrno}: ${t.lastSqlError}`,
           ),
         );
       }
+      const nowMs = monoMs();
+      if (executed === null || executed.gtid !== t.executedGtid)
+        executed = { gtid: t.executedGtid, sinceMs: nowMs };
+      if (relayTailAbandoned(t, nowMs - executed.sinceMs, ACTION_RELAY_TAIL_STALL_MS)) return ok(undefined);
       return null;
     },
     (t) =>
       c.failure(
-        "promote",
+        action,
         ACTION_CODE.relayNotApplied,
-        `relay log not applied within ${timeoutMs} ms (${t?.positions ?? "no status"})`,
+        `relay log not applied within ${timeoutMs} ms (${t?.positions ?? "no status"}${t?.unappliedTransactions == null ? "" : `, ${t.unappliedTransactions} transactions unapplied`})`,
       ),
   );
 }

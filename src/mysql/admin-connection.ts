@@ -169,19 +169,31 @@ export class AdminConnection {
     };
     const isServerError = typeof x.sqlState === "string" && typeof x.errno === "number";
     if (!isServerError || x.fatal === true) this.close();
-    let message = typeof x.message === "string" ? (x.message.split("\n")[0] ?? "") : String(e);
-    // A syntax error quotes the SQL back, values included: no secret may survive in the message.
-    for (const s of [this.password, ...secretValuesOf(st)]) message = scrubSecret(message, s);
+    const errno = isServerError ? (x.errno as number) : null;
+    const errorCode = typeof x.code === "string" && x.code !== "" ? x.code : "UNKNOWN";
     return {
       code: "mysql.action-failed",
       action,
       host: this.host,
       port: this.port,
-      errno: isServerError ? (x.errno as number) : null,
-      errorCode: typeof x.code === "string" && x.code !== "" ? x.code : "UNKNOWN",
-      message,
+      errno,
+      errorCode,
+      message: this.safeMessage(st, errno, errorCode, typeof x.message === "string" ? x.message : String(e)),
       statement: st.display,
     };
+  }
+
+  /**
+   * A server quoting a statement back (syntax errors: "near '…'") shows its values, cut at any
+   * length and escaped, which no scrubbing can reliably find. So for a statement that carries a
+   * secret the server's words are dropped and the statement's masked form speaks instead.
+   */
+  private safeMessage(st: Statement, errno: number | null, errorCode: string, raw: string): string {
+    if (secretValuesOf(st).length > 0) {
+      const from = errno === null ? errorCode : `error ${errno} (${errorCode})`;
+      return `${from}; the message is withheld because the statement carries a password`;
+    }
+    return scrubSecret(raw.split("\n")[0] ?? "", this.password);
   }
 }
 

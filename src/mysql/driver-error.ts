@@ -1,5 +1,8 @@
 // Why a server could not be read, from whatever the driver threw. Pure, so the mapping is
-// table-tested: the agent's failure detection depends on telling "refused" from "timeout".
+// table-tested: the agent's failure detection depends on telling "refused" from "timeout", and on
+// telling an error the server sent (it is alive) from one on the client's side. Server errors
+// carry a name starting "ER_" (ER_<errno> when the driver has none); failover's check-failure.ts
+// counts only refused, reset and timeout codes as evidence of a dead server.
 import type { UnreachableReason } from "../model/instance-state.ts";
 
 export interface ProbeFailure {
@@ -12,7 +15,8 @@ export interface ProbeFailure {
 /** keel's own codes for failures the driver does not name. */
 export const PROBE_DEADLINE_CODE = "PROBE_DEADLINE";
 
-const BY_CODE: Readonly<Record<string, UnreachableReason>> = {
+/** Every code with a reason of its own; any other code is "error". */
+export const DRIVER_CODE_REASONS: Readonly<Record<string, UnreachableReason>> = {
   ECONNREFUSED: "refused",
   // A unix socket path that does not exist means no server is listening there.
   ENOENT: "refused",
@@ -34,23 +38,59 @@ const BY_CODE: Readonly<Record<string, UnreachableReason>> = {
   PROTOCOL_CONNECTION_LOST: "reset",
   ER_SERVER_SHUTDOWN: "reset",
   ER_CONNECTION_KILLED: "reset",
+  // Too many connections: the server answered, so it is alive; only failover's verdict differs.
   ER_CON_COUNT_ERROR: "error",
   ENOTFOUND: "dns",
   EAI_AGAIN: "dns",
   EAI_NONAME: "dns",
 };
 
-/** Messages never contain a password; this is belt and braces should a driver ever echo one. */
+/** How mysql2 (sqlstring) escapes a string value inside quotes: what a server echoes back. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  "\0": "\\0",
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\x1a": "\\Z",
+  '"': '\\"',
+  "'": "\\'",
+  "\\": "\\\\",
+};
+
+export function escapedForm(value: string): string {
+  return value.replace(/[\0\b\t\n\r\x1a"'\\]/g, (c) => ESCAPES[c] ?? c);
+}
+
+/**
+ * Belt and braces: a message should never contain a password, but a server quoting a statement
+ * back shows a value as the driver escaped it, so both forms are masked. Secrets shorter than 4
+ * characters would blank ordinary words and are left alone here; messages about statements that
+ * carry a secret are not passed on at all (admin-connection.ts).
+ */
 export function scrubSecret(message: string, secret: string): string {
-  // Short secrets would blank ordinary words; mysql never echoes a password anyway.
   if (secret.length < 4) return message;
-  return message.split(secret).join("***");
+  let out = message;
+  for (const form of new Set([escapedForm(secret), secret])) out = out.split(form).join("***");
+  return out;
+}
+
+function errorCodeOf(obj: { code?: unknown; errno?: unknown; sqlState?: unknown }): string {
+  if (typeof obj.code === "string" && obj.code !== "") return obj.code;
+  // A server error the driver has no name for: the errno still says the server sent it.
+  if (typeof obj.sqlState === "string" && typeof obj.errno === "number") return `ER_${obj.errno}`;
+  return "UNKNOWN";
 }
 
 export function classifyDriverError(e: unknown, password: string): ProbeFailure {
-  const obj = (typeof e === "object" && e !== null ? e : {}) as { code?: unknown; message?: unknown };
-  const errorCode = typeof obj.code === "string" && obj.code !== "" ? obj.code : "UNKNOWN";
+  const obj = (typeof e === "object" && e !== null ? e : {}) as {
+    code?: unknown;
+    errno?: unknown;
+    sqlState?: unknown;
+    message?: unknown;
+  };
+  const errorCode = errorCodeOf(obj);
   const rawMessage = typeof obj.message === "string" && obj.message !== "" ? obj.message : String(e);
-  const reason = BY_CODE[errorCode] ?? "error";
+  const reason = DRIVER_CODE_REASONS[errorCode] ?? "error";
   return { reason, errorCode, message: scrubSecret(rawMessage.split("\n")[0] ?? "", password) };
 }

@@ -20,6 +20,7 @@ import {
   writeHeartbeat,
 } from "../../src/mysql/actions.ts";
 import { type AdminConnection, openAdminConnection } from "../../src/mysql/admin-connection.ts";
+import { checkFailureVerdict } from "../../src/failover/check-failure.ts";
 import { PROBE_DEADLINE_CODE } from "../../src/mysql/driver-error.ts";
 import type { ServerVersion } from "../../src/mysql/flavor.ts";
 import { checkReachable, PrimaryChecker } from "../../src/mysql/primary-check.ts";
@@ -260,6 +261,28 @@ describe("mysql actions on a real MariaDB sandbox", () => {
     checker.close();
     const denied = await checkReachable(HOST, A, SANDBOX_ADMIN.user, "wrong-password");
     expect(denied).toMatchObject({ ok: false, errorCode: "ER_ACCESS_DENIED_ERROR" });
+  }, 20_000);
+
+  test("a server out of connections answers the check itself: ER_CON_COUNT_ERROR, a vote that it lives", async () => {
+    const held: mysql.Connection[] = [];
+    const [row] = await sqlOn(A, "SELECT @@global.max_connections AS n");
+    try {
+      await sqlOn(A, "SET GLOBAL max_connections = 10"); // MariaDB's smallest
+      let code: string | null = null;
+      for (let i = 0; i < 20 && code === null; i++) {
+        const r = await checkReachable(HOST, A, APP.user, APP.password);
+        if (!r.ok) code = r.errorCode;
+        else
+          held.push(
+            await mysql.createConnection({ host: HOST, port: A, user: APP.user, password: APP.password }),
+          );
+      }
+      expect(code).toBe("ER_CON_COUNT_ERROR");
+      expect(checkFailureVerdict(code)).toBe("alive");
+    } finally {
+      for (const c of held) await c.end().catch(() => undefined);
+      await sqlOn(A, `SET GLOBAL max_connections = ${Number(row?.n ?? 151)}`);
+    }
   }, 20_000);
 
   test("planned switchover A → B under a steady writer loses no acknowledged write", async () => {

@@ -73,6 +73,10 @@ export const failoverMessages = defineMessages<FailoverError>({
     problem: `promoting ${e.candidateNodeId} in cluster ${e.cluster} would lose transactions it lacks: ${e.missingGtids}${e.holders.length > 0 ? ` (held by ${e.holders.join(", ")})` : ""}`,
     fix: `bring back a member that holds them (${e.holders.join(", ") || "none reachable"}), or accept the loss with keel failover --force`,
   }),
+  "failover.loss-undecidable": (e) => ({
+    problem: `cannot tell whether promoting ${e.candidateNodeId} in cluster ${e.cluster} loses transactions: the GTID positions${e.holders.length > 0 ? ` of ${e.holders.join(", ")}` : ""} cannot be compared with its own (${e.gtidErrorCode})`,
+    fix: `compare @@gtid_executed (MySQL) or @@gtid_binlog_pos (MariaDB) of those members by hand (every member must run the same flavor), then keel failover --force if nothing would be lost`,
+  }),
   "failover.paused-global": () => ({
     problem: "automatic recovery is paused for every cluster",
     fix: "run keel resume when recoveries may run again",
@@ -135,6 +139,10 @@ export const failoverRecoveryMessages = defineMessages<PlanError | FenceAfterErr
   "failover.self-fenced": (e) => ({
     problem: `${e.nodeId} made its server read-only: its agent has not reached a quorum for ${e.lostForMs} ms (fence_after_ms ${e.fenceAfterMs})`,
     fix: `restore the network between ${e.nodeId} and the other agents; it becomes writable again only if the ledger still names it primary`,
+  }),
+  "failover.fenced-after-unresponsive": (e) => ({
+    problem: `${e.nodeId}'s server did not answer its agent for ${e.unansweredForMs} ms (fence_after_ms ${e.fenceAfterMs}) while primary; it was made read-only as it answered again, since another primary may have been promoted meanwhile`,
+    fix: `nothing if the ledger still names ${e.nodeId} primary: it is made writable again on the next probe; find out why mysqld hung (I/O stalls, swapping, a stopped process)`,
   }),
   "failover.fenced-not-primary": (e) => ({
     problem: `${e.nodeId} was writable although the ledger names ${e.primaryNodeId} primary of epoch ${e.epoch}; it is being made read-only`,

@@ -21,6 +21,10 @@ export interface Server {
   slavePos: string;
   /** The position at the last successful probe, as gossiped. */
   lastKnown: string;
+  /** mysqld hangs (SIGSTOP, an I/O freeze) since this nowMs: the port is open, nothing answers. */
+  hungSinceMs: number | null;
+  /** How long it had not answered when it last woke up; taken by the next reconcile. */
+  unansweredBeforeMs: number;
 }
 
 const template = healthy("mariadb", 2);
@@ -49,6 +53,8 @@ export class ClusterModel {
       pos: "",
       slavePos: "",
       lastKnown: "",
+      hungSinceMs: null,
+      unansweredBeforeMs: 0,
     });
     if (primary) {
       this.ledger = { primary: id, epoch: 1 };
@@ -66,6 +72,7 @@ export class ClusterModel {
 
   write(id: string, count: number): string {
     const s = this.server(id);
+    if (s.hungSinceMs !== null) return `${id} does not answer (hung)`;
     if (!s.up || s.readOnly) return `${id} refuses writes (${s.up ? "read-only" : "down"})`;
     s.pos = `0-${s.serverId}-${seqOf(s.pos) + count}`;
     return `${id} at ${s.pos}`;
@@ -75,9 +82,9 @@ export class ClusterModel {
   replicate(): string[] {
     const out: string[] = [];
     for (const s of this.servers.values()) {
-      if (!s.up || s.source === null || s.ioError) continue;
+      if (!s.up || s.hungSinceMs !== null || s.source === null || s.ioError) continue;
       const src = this.server(s.source);
-      if (!src.up || src.pos === s.pos) continue;
+      if (!src.up || src.hungSinceMs !== null || src.pos === s.pos) continue;
       const order = compareGtid(src.pos, s.pos === "" ? "0-0-0" : s.pos, "mariadb");
       if (order.ok && order.value === "ahead") {
         s.pos = src.pos;
@@ -89,7 +96,7 @@ export class ClusterModel {
   }
 
   probeAll(): void {
-    for (const s of this.servers.values()) if (s.up) s.lastKnown = s.pos;
+    for (const s of this.servers.values()) if (s.up && s.hungSinceMs === null) s.lastKnown = s.pos;
   }
 
   instance(id: string): InstanceState {
@@ -98,6 +105,10 @@ export class ClusterModel {
     if (!s.up) {
       const down = { reason: "refused" as const, errorCode: "ECONNREFUSED", message: "connect failed" };
       return { reachable: false, key, probedAtWallMs: 0, probeLatencyMs: 1, ...down };
+    }
+    if (s.hungSinceMs !== null) {
+      const hung = { reason: "timeout" as const, errorCode: "PROBE_DEADLINE", message: "no answer" };
+      return { reachable: false, key, probedAtWallMs: 0, probeLatencyMs: 2_000, ...hung };
     }
     const inst: ReachableInstance = structuredClone(TEMPLATE_INSTANCE);
     Object.assign(inst, { key, serverId: s.serverId, readOnly: s.readOnly, gtidExecuted: s.pos });
@@ -124,11 +135,16 @@ export class ClusterModel {
 
   facts(): StepFacts {
     const ids = [...this.servers.keys()];
+    const hung = ids.filter((id) => this.server(id).hungSinceMs !== null);
     return {
       ledger: { ...this.ledger },
-      instances: Object.fromEntries(ids.map((id) => [id, this.instance(id)])),
+      // A cut-off agent's record goes stale: its last probe no longer counts as observed.
+      instances: Object.fromEntries(ids.map((id) => [id, this.cut.has(id) ? null : this.instance(id)])),
       addresses: Object.fromEntries(ids.map((id) => [id, [keyOf(id)]])),
       silentForMs: Object.fromEntries(ids.map((id) => [id, this.lostForMs(id)])),
+      unansweredForMs: Object.fromEntries(
+        hung.map((id) => [id, this.nowMs - (this.server(id).hungSinceMs ?? this.nowMs)]),
+      ),
     };
   }
 

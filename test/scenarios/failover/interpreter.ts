@@ -8,6 +8,7 @@
 //   replicate                 every running replica catches up with its source
 //   kill ID / start ID        mysqld stops / starts again (read_only, as keel configures it)
 //   cut ID / heal ID          the agent loses / regains the quorum
+//   hang ID / wake ID         mysqld stops / resumes answering (agent fine, read_only unchanged)
 //   tick MS                   time passes
 //   reconcile                 every agent reconciles its server once; actions are applied
 //   rejoin ID [--force]       keel rejoin: asks ID's agent to rejoin on its next reconcile
@@ -89,7 +90,9 @@ class Scenario {
         attachedSources: [],
         rejoinRequest: this.rejoinRequests.get(id) ?? null,
         inFlight: [],
+        unansweredForMs: this.m.server(id).unansweredBeforeMs,
       });
+      this.m.server(id).unansweredBeforeMs = 0;
       for (const a of actions) {
         out.push(`${id}: ${renderAction(a)}`);
         if (a.type !== "emit-event") {
@@ -106,7 +109,7 @@ class Scenario {
     const member = (id: string) => ({
       nodeId: id,
       agentAlive: !this.m.cut.has(id),
-      serverReachable: this.m.server(id).up && !this.m.cut.has(id),
+      serverReachable: this.m.server(id).up && this.m.server(id).hungSinceMs === null && !this.m.cut.has(id),
     });
     const replicas = [...this.m.servers.keys()].filter((id) => id !== from && id !== to).map(member);
     const common = { candidate: member(to), replicas, epoch: this.m.ledger.epoch, settings: SETTINGS };
@@ -145,7 +148,7 @@ class Scenario {
     if (a.kind === "wait-fence-after" || a.kind === "wait-relay-applied" || a.kind === "wait-caught-up")
       return { result: "waiting", detail: before.state === "pending" ? before.why : before.state };
     const s = this.m.server(a.nodeId);
-    if (!s.up) return { result: "failed", detail: `${a.nodeId} does not answer` };
+    if (!s.up || s.hungSinceMs !== null) return { result: "failed", detail: `${a.nodeId} does not answer` };
     if (a.kind === "promote") s.source = null;
     if (a.kind === "make-writable") s.readOnly = false;
     if (a.kind === "fence") s.readOnly = true;
@@ -219,6 +222,17 @@ class Scenario {
       case "start":
         Object.assign(m.server(id), cmd === "kill" ? { up: false } : { up: true, readOnly: true });
         return [`${id} ${cmd === "kill" ? "down" : "up, read-only"}`];
+      case "hang":
+        m.server(id).hungSinceMs = m.nowMs;
+        return [`${id} hangs: its port is open, nothing answers`];
+      case "wake": {
+        const s = m.server(id);
+        s.unansweredBeforeMs = m.nowMs - (s.hungSinceMs ?? m.nowMs);
+        s.hungSinceMs = null;
+        return [
+          `${id} answers again after ${s.unansweredBeforeMs} ms, ${s.readOnly ? "read-only" : "writable"}`,
+        ];
+      }
       case "cut":
         m.cut.set(id, m.nowMs);
         return [`${id} cut off`];

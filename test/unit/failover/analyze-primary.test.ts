@@ -148,7 +148,7 @@ describe.each(["mariadb", "mysql"] as const)("%s primary failure", (flavor: Flav
     expect(primaryFinding(analyzeCluster(halfOpen.build())).code).toBe("DeadPrimary");
   });
 
-  test("mysqld hung on its own host uses the full window and is not hostUnreachable", () => {
+  test("mysqld hung on its own host uses the full window and, since it may wake up writable, is hostUnreachable", () => {
     const early = healthy(flavor, 3)
       .mysqldDown("db1", "timeout")
       .checksFail(["db2", "db3"], WINDOW - 1)
@@ -161,8 +161,78 @@ describe.each(["mariadb", "mysql"] as const)("%s primary failure", (flavor: Flav
     expect(primaryFinding(analyzeCluster(late.build()))).toMatchObject({
       code: "DeadPrimary",
       primaryEvidence: "mysqld-unresponsive",
-      hostUnreachable: false,
+      hostUnreachable: true,
     });
+  });
+
+  // Item 3 of review 1: only refused, reset and timeout speak against a server.
+  test.each([
+    ["too many connections", "error", "ER_CON_COUNT_ERROR"],
+    ["a server error without a name", "error", "ER_1040"],
+    ["its agent's own name lookup failing", "dns", "EAI_AGAIN"],
+    ["an unknown client-side error", "error", "UNKNOWN"],
+  ] as const)("the primary's own probe failing with %s is no evidence of death", (_, reason, code) => {
+    const view = healthy(flavor, 3)
+      .mysqldDown("db1", reason, code)
+      .checksFail(["db2", "db3"], 60_000)
+      .ioDown(["db2", "db3"])
+      .build();
+    const a = primaryFinding(analyzeCluster(view));
+    expect(a.code).toBe("UnreachablePrimary");
+    expect(a.actionable).toBe(false);
+    expect(a.primaryEvidence).toBeNull();
+    expect(a.description).toContain(`its own agent's probe fails with ${reason} (${code})`);
+  });
+
+  test.each(["ER_CON_COUNT_ERROR", "ER_ACCESS_DENIED_ERROR", "ER_1040", "HANDSHAKE_NO_SSL_SUPPORT"])(
+    "an observer whose check got %s from the server reaches a living mysqld: it vetoes the failover",
+    (code) => {
+      const view = healthy(flavor, 3)
+        .mysqldDown("db1", "timeout")
+        .checksFail(["db2"], 60_000)
+        .checksFail(["db3"], 60_000, code)
+        .ioDown(["db2", "db3"])
+        .build();
+      const a = primaryFinding(analyzeCluster(view));
+      expect(a.code).toBe("UnreachablePrimary");
+      expect(a.confirmations?.reaching).toEqual(["db3"]);
+      expect(a.confirmations?.confirmed).toEqual(["db2"]);
+      expect(a.evidence).toContain(`db3: reaches the primary, whose mysqld answered with an error (${code})`);
+    },
+  );
+
+  test.each(["ENOTFOUND", "EAI_AGAIN", "UNKNOWN", "EADDRNOTAVAIL"])(
+    "an observer whose check fails with %s on its own side casts no vote",
+    (code) => {
+      const view = healthy(flavor, 3)
+        .mysqldDown("db1", "timeout")
+        .checksFail(["db2", "db3"], 60_000, code)
+        .ioDown(["db2", "db3"])
+        .build();
+      const a = primaryFinding(analyzeCluster(view));
+      expect(a.code).toBe("UnreachablePrimary");
+      expect(a.confirmations?.confirmed).toEqual([]);
+      expect(a.confirmations?.silent).toEqual(["db2", "db3"]);
+      expect(a.evidence).toContain(
+        `db2: primary check failing (${code}) on the observer's side, which says nothing about mysqld: not counted`,
+      );
+    },
+  );
+
+  test.each([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "PROTOCOL_CONNECTION_LOST",
+    "ER_SERVER_SHUTDOWN",
+    "PROBE_DEADLINE",
+    "ETIMEDOUT",
+  ])("refused, reset and timeout (%s) still confirm", (code) => {
+    const view = healthy(flavor, 3)
+      .mysqldDown("db1", "timeout")
+      .checksFail(["db2", "db3"], WINDOW, code)
+      .ioDown(["db2", "db3"])
+      .build();
+    expect(primaryFinding(analyzeCluster(view)).code).toBe("DeadPrimary");
   });
 
   test("the primary's record is fresh up to staleAfterMs and stale 1 ms later", () => {

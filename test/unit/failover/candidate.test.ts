@@ -156,6 +156,33 @@ describe.each(["mariadb", "mysql"] as const)("%s candidate", (flavor: "mariadb" 
     expect(chosen(chooseCandidate(b.build(), "db1")).lostTransactionsRisk.level).toBe("unknown");
   });
 
+  test("a known position that cannot be compared is undecidable loss, refused unless forced", () => {
+    const other = flavor === "mariadb" ? "mysql" : "mariadb";
+    // db3's mysqld is down too; all that is known of it is a position in the other syntax.
+    const b = failed(flavor, 3)
+      .mysqldDown("db3")
+      .set("db3", {
+        lastKnownPosition: {
+          flavor: other,
+          gtidExecuted: G[other](100),
+          serverId: 1,
+          serverUuid: null,
+          ageMs: 100,
+        },
+      });
+    expect(refused(chooseCandidate(b.build(), "db1")).reason).toMatchObject({
+      code: "failover.loss-undecidable",
+      candidateNodeId: "db2",
+      gtidErrorCode: "gtid.flavor-mismatch",
+      holders: ["db3"],
+    });
+    const forced = chosen(chooseCandidate(b.build(), "db1", { force: true }));
+    expect(forced.lostTransactionsRisk).toMatchObject({
+      level: "unknown",
+      comparisonError: "gtid.flavor-mismatch",
+    });
+  });
+
   test("a serving primary (switchover) cannot lose anything: the candidate catches up first", () => {
     const b = healthy(flavor, 3).gtids("db1", g(120));
     const c = chosen(chooseCandidate(b.build(), "db1"));

@@ -48,6 +48,13 @@ const samples: FailoverError[] = [
     missingGtids: "0-1-98..100",
     holders: ["db1", "db2"],
   },
+  {
+    code: "failover.loss-undecidable",
+    cluster: "main",
+    candidateNodeId: "db3",
+    gtidErrorCode: "gtid.flavor-mismatch",
+    holders: ["db1"],
+  },
   { code: "failover.paused-global" },
   { code: "failover.paused-cluster", cluster: "main" },
   {

@@ -30,10 +30,54 @@ describe("checkStepDone", () => {
 
   test("wait-fence-after: done at exactly waitMs of silence, not 1 ms before; unknown agent never", () => {
     const a: StepAction = { kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 };
-    const f = facts(healthy("mariadb", 3));
+    // A silent agent's probe is stale: the runtime hands over no instance for it.
+    const f = { ...facts(healthy("mariadb", 3)), instances: {} };
     expect(state(a, { ...f, silentForMs: { db1: 2_000 } })).toBe("done");
     expect(state(a, { ...f, silentForMs: { db1: 1_999 } })).toBe("pending");
     expect(state(a, { ...f, silentForMs: {} })).toBe("pending");
+  });
+
+  describe("wait-fence-after with the old primary's agent alive (review 1, item 2)", () => {
+    const a: StepAction = { kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 };
+    const alive = { silentForMs: { db1: 100 } };
+
+    test("its mysqld hung: done only once its agent has failed to reach it for waitMs", () => {
+      const hung = facts(healthy("mysql", 3).mysqldDown("db1", "timeout"), alive);
+      // Before the fix: pending forever on silence, or (no wait planned at all) two writers.
+      expect(checkStepDone(a, hung)).toEqual({
+        state: "pending",
+        why: "db1 does not answer its agent (timeout, ETIMEDOUT)",
+      });
+      expect(state(a, { ...hung, unansweredForMs: { db1: 1_999 } })).toBe("pending");
+      expect(state(a, { ...hung, unansweredForMs: { db1: 2_000 } })).toBe("done");
+    });
+
+    test("nothing listening (refused, reset) is done at once; a writable server is not", () => {
+      expect(state(a, facts(healthy("mysql", 3).mysqldDown("db1", "refused"), alive))).toBe("done");
+      expect(state(a, facts(healthy("mysql", 3).mysqldDown("db1", "reset"), alive))).toBe("done");
+      const writable = facts(healthy("mysql", 3), { ...alive, unansweredForMs: { db1: 60_000 } });
+      expect(checkStepDone(a, writable)).toEqual({
+        state: "pending",
+        why: "db1 answers and is not fenced yet",
+      });
+    });
+
+    test("answering fenced is done; read_only without super_read_only is not", () => {
+      const fenced = healthy("mysql", 3).patchInst("db1", { readOnly: true, superReadOnly: true });
+      expect(state(a, facts(fenced, alive))).toBe("done");
+      const half = healthy("mysql", 3).patchInst("db1", { readOnly: true, superReadOnly: false });
+      expect(state(a, facts(half, alive))).toBe("pending");
+    });
+
+    test("an agent that cannot log in or resolve proves nothing, however long", () => {
+      for (const reason of ["auth", "dns", "error"] as const) {
+        const f = facts(healthy("mysql", 3).mysqldDown("db1", reason), {
+          ...alive,
+          unansweredForMs: { db1: 60_000 },
+        });
+        expect(state(a, f)).toBe("pending");
+      }
+    });
   });
 
   test.each(["mariadb", "mysql"] as const)(
@@ -75,8 +119,9 @@ describe("checkStepDone", () => {
 
   test("make-writable and fence follow read_only; an unreachable server is never done", () => {
     const f = facts(healthy("mysql", 3));
-    expect(state({ kind: "make-writable", nodeId: "db2", epoch: 5 }, f)).toBe("pending");
-    expect(state({ kind: "make-writable", nodeId: "db1", epoch: 5 }, f)).toBe("done");
+    const f5 = (primary: string) => ({ ...f, ledger: { primary, epoch: 5 } });
+    expect(state({ kind: "make-writable", nodeId: "db2", epoch: 5 }, f5("db2"))).toBe("pending");
+    expect(state({ kind: "make-writable", nodeId: "db1", epoch: 5 }, f5("db1"))).toBe("done");
     expect(state({ kind: "fence", nodeId: "db1" }, f)).toBe("pending");
     expect(state({ kind: "fence", nodeId: "db2" }, f)).toBe("done");
     expect(state({ kind: "fence", nodeId: "db1" }, facts(healthy("mysql", 3).mysqldDown("db1")))).toBe(
@@ -84,6 +129,24 @@ describe("checkStepDone", () => {
     );
     const superOff = healthy("mysql", 3).patchInst("db1", { readOnly: true, superReadOnly: false });
     expect(state({ kind: "fence", nodeId: "db1" }, facts(superOff))).toBe("pending");
+  });
+
+  test("make-writable: impossible unless the ledger names this node at exactly this epoch", () => {
+    const f = facts(healthy("mysql", 3)); // db1 is writable
+    const a: StepAction = { kind: "make-writable", nodeId: "db1", epoch: 5 };
+    const at = (primary: string | null, epoch: number) =>
+      checkStepDone(a, { ...f, ledger: { primary, epoch } });
+    expect(at("db1", 5).state).toBe("done");
+    expect(at("db2", 5)).toEqual({
+      state: "impossible",
+      why: "the ledger names db2 at epoch 5, not db1 at epoch 5",
+    });
+    expect(at("db1", 6).state).toBe("impossible"); // a later promotion of the same node: not this step's
+    expect(at("db1", 4).state).toBe("impossible"); // set-primary has not happened
+    expect(at(null, 5).state).toBe("impossible");
+    // Even with the server out of reach the answer is the ledger's.
+    const down = facts(healthy("mysql", 3).mysqldDown("db1"), { ledger: { primary: "db2", epoch: 5 } });
+    expect(state(a, down)).toBe("impossible");
   });
 
   test("repoint: done only when the channel from the new source runs both threads", () => {

@@ -153,6 +153,7 @@ describe("nextSteps", () => {
       outcome: "failed",
       failedSteps: ["run-hooks:PreFailover"],
       skippedSteps: [
+        "wait-fence-after:db1:2000",
         "wait-relay-applied:db2",
         "promote:db2",
         "set-primary:db2:4",
@@ -194,7 +195,7 @@ describe("nextSteps", () => {
   });
 
   test("missing outcomes count as pending", () => {
-    expect(nextStep(failover, [])?.name).toBe("wait-fence-after:db1:2000");
-    expect(nextStep(failover, ["done"])?.name).toBe("run-hooks:PreFailover");
+    expect(nextStep(failover, [])?.name).toBe("run-hooks:PreFailover");
+    expect(nextStep(failover, ["done"])?.name).toBe("wait-fence-after:db1:2000");
   });
 });

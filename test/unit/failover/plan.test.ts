@@ -52,10 +52,11 @@ function planOf(r: ReturnType<typeof planFailover>): Plan {
 }
 
 describe("planFailover", () => {
-  test("mysqld down, host alive: no wait, no fence, straight to the candidate", () => {
+  test("old primary's server not answering: after PreFailover, wait until it is fenced or down, then the candidate", () => {
     const plan = planOf(planFailover(failoverInput()));
     expect(planStepNames(plan)).toEqual([
       "run-hooks:PreFailover",
+      "wait-fence-after:db1:2000",
       "wait-relay-applied:db2",
       "promote:db2",
       "set-primary:db2:7",
@@ -66,23 +67,53 @@ describe("planFailover", () => {
       "run-hooks:PostFailover",
       "run-hooks:PostUnsuccessfulFailover",
     ]);
-    expect(plan).toMatchObject({ kind: "failover", fromNodeId: "db1", successor: "db2", pointOfNoReturn: 3 });
+    expect(plan).toMatchObject({ kind: "failover", fromNodeId: "db1", successor: "db2", pointOfNoReturn: 4 });
+    expect(plan.steps[1]).toMatchObject({ performer: { by: "leader" }, onFailure: "abort", boundMs: 10_000 });
   });
 
-  test("host unreachable: the plan first waits fence_after + margin on the old primary's silence", () => {
-    const plan = planOf(planFailover(failoverInput({ hostUnreachable: true })));
-    expect(plan.steps[0]?.action).toEqual({ kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 });
-    expect(plan.steps[0]?.name).toBe("wait-fence-after:db1:2000");
-    expect(plan.steps[0]?.performer).toEqual({ by: "leader" });
-    expect(plan.steps[1]?.name).toBe("run-hooks:PreFailover");
+  test("host unreachable: the same wait, fence_after + margin, on the old primary", () => {
+    const plan = planOf(
+      planFailover(
+        failoverInput({
+          hostUnreachable: true,
+          failed: member("db1", { agentAlive: false, serverReachable: false }),
+        }),
+      ),
+    );
+    expect(plan.steps[1]?.action).toEqual({ kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 });
+    expect(plan.steps[1]?.performer).toEqual({ by: "leader" });
+    expect(plan.steps[0]?.name).toBe("run-hooks:PreFailover");
     expect(plan.pointOfNoReturn).toBe(4);
   });
 
-  test("an old primary whose server still answers is fenced after the replicas are repointed", () => {
+  test("the mysqld of a primary whose agent lives did not answer: the plan never skips the wait (two writers otherwise)", () => {
+    // Before the fix this plan had neither a wait nor a fence: a hung mysqld woke up writable.
+    const names = planStepNames(planOf(planFailover(failoverInput({ hostUnreachable: false }))));
+    const wait = names.indexOf("wait-fence-after:db1:2000");
+    expect(wait).toBeGreaterThan(-1);
+    expect(wait).toBeLessThan(names.indexOf("promote:db2"));
+    expect(wait).toBeLessThan(names.indexOf("set-primary:db2:7"));
+  });
+
+  test("an old primary whose server still answers is fenced first, before the candidate is touched", () => {
     const plan = planOf(planFailover(failoverInput({ failed: member("db1", { serverReachable: true }) })));
     const names = planStepNames(plan);
-    expect(names.indexOf("fence:db1")).toBe(names.indexOf("repoint:db4:db2") + 1);
-    expect(names.indexOf("fence:db1")).toBe(names.indexOf("run-hooks:PostMasterFailover") - 1);
+    expect(names.slice(0, 3)).toEqual(["run-hooks:PreFailover", "fence:db1", "wait-relay-applied:db2"]);
+    expect(names.filter((n) => n.startsWith("fence:") || n.startsWith("wait-fence-after:"))).toEqual([
+      "fence:db1",
+    ]);
+    expect(plan.steps[1]).toMatchObject({ onFailure: "abort", performer: { by: "agent", nodeId: "db1" } });
+    const remote = planOf(
+      planFailover(failoverInput({ failed: member("db1", { serverReachable: true, agentAlive: false }) })),
+    );
+    expect(remote.steps[1]?.performer).toEqual({ by: "leader-remote", nodeId: "db1" });
+    // The analysis saying the host may be cut off wins over a server that seems to answer.
+    const cut = planOf(
+      planFailover(
+        failoverInput({ hostUnreachable: true, failed: member("db1", { serverReachable: true }) }),
+      ),
+    );
+    expect(cut.steps[1]?.name).toBe("wait-fence-after:db1:2000");
   });
 
   test("replicas whose server does not answer are left to their agents; the rest are sorted", () => {
@@ -103,8 +134,8 @@ describe("planFailover", () => {
     );
     const by = Object.fromEntries(plan.steps.map((s) => [s.name, s.performer]));
     expect(by).toEqual({
-      "wait-fence-after:db1:2000": { by: "leader" },
       "run-hooks:PreFailover": { by: "leader" },
+      "wait-fence-after:db1:2000": { by: "leader" },
       "wait-relay-applied:db2": { by: "agent", nodeId: "db2" },
       "promote:db2": { by: "agent", nodeId: "db2" },
       "set-primary:db2:7": { by: "leader" },
@@ -122,18 +153,19 @@ describe("planFailover", () => {
     const table = plan.steps.map((s) => [s.name, s.onFailure, s.when, s.stage, s.boundMs]);
     expect(table).toEqual([
       ["run-hooks:PreFailover", "abort", "on-success", 0, null],
-      ["wait-relay-applied:db2", "abort", "on-success", 1, 10_000],
-      ["promote:db2", "abort", "on-success", 2, null],
-      ["set-primary:db2:7", "abort", "on-success", 3, null],
-      ["make-writable:db2:8", "continue", "on-success", 4, null],
-      ["repoint:db3:db2", "continue", "on-success", 5, null],
-      ["repoint:db4:db2", "continue", "on-success", 5, null],
-      ["run-hooks:PostMasterFailover", "continue", "on-success", 6, null],
-      ["run-hooks:PostFailover", "continue", "on-success", 7, null],
-      ["run-hooks:PostUnsuccessfulFailover", "continue", "on-failure", 8, null],
+      ["wait-fence-after:db1:2000", "abort", "on-success", 1, 10_000],
+      ["wait-relay-applied:db2", "abort", "on-success", 2, 10_000],
+      ["promote:db2", "abort", "on-success", 3, null],
+      ["set-primary:db2:7", "abort", "on-success", 4, null],
+      ["make-writable:db2:8", "continue", "on-success", 5, null],
+      ["repoint:db3:db2", "continue", "on-success", 6, null],
+      ["repoint:db4:db2", "continue", "on-success", 6, null],
+      ["run-hooks:PostMasterFailover", "continue", "on-success", 7, null],
+      ["run-hooks:PostFailover", "continue", "on-success", 8, null],
+      ["run-hooks:PostUnsuccessfulFailover", "continue", "on-failure", 9, null],
     ]);
     expect(plan.steps.map((s) => s.index)).toEqual(plan.steps.map((_, i) => i));
-    expect(plan.steps[2]?.done).toBe("db2 has no replication channel");
+    expect(plan.steps[3]?.done).toBe("db2 has no replication channel");
   });
 
   test("planning twice, or with the members in another order, gives the identical plan", () => {
@@ -165,7 +197,7 @@ describe("planFailover", () => {
   });
 
   test("at most LEDGER_PLAN_STEPS_MAX steps: one replica more is refused", () => {
-    const fixedSteps = 8; // hooks ×4, relay, promote, set-primary, make-writable
+    const fixedSteps = 9; // hooks ×4, fence wait, relay, promote, set-primary, make-writable
     const replicas = (n: number) => Array.from({ length: n }, (_, i) => member(`r${i}`));
     const fits = planFailover(failoverInput({ replicas: replicas(LEDGER_PLAN_STEPS_MAX - fixedSteps) }));
     expect(fits.ok && fits.value.steps.length).toBe(LEDGER_PLAN_STEPS_MAX);

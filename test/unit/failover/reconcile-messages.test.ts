@@ -54,6 +54,7 @@ const samples: Coded[] = [
     primaryNodeId: "db2",
     sources: ["db1.example:3306", "x.example:3306"],
   },
+  { code: "failover.fenced-after-unresponsive", nodeId: "db1", unansweredForMs: 2_400, fenceAfterMs: 1_500 },
 ];
 
 type Word = (e: Coded) => { problem: string; fix: string };
@@ -78,7 +79,7 @@ describe("failover recovery messages", () => {
   test("a refused rejoin names the errant GTIDs and both ways out", () => {
     const { problem, fix } = words(samples[10] as Coded);
     expect(problem).toContain("0-1-101..106");
-    expect(fix).toContain("keel rejoin --force");
+    expect(fix).toContain("keel rejoin -i <host:port> --force");
     expect(fix).toContain("rebuild");
   });
 

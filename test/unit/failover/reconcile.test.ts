@@ -182,6 +182,43 @@ describe("reconcile: writability", () => {
   });
 });
 
+describe("reconcile: a primary whose mysqld did not answer for fence_after", () => {
+  const hung = (unansweredForMs: number): LocalAction => ({
+    type: "emit-event",
+    event: {
+      code: "failover.fenced-after-unresponsive",
+      nodeId: "db1",
+      unansweredForMs,
+      fenceAfterMs: FENCE_AFTER_MS,
+    },
+  });
+
+  test("answering again after exactly fence_after: fenced first, whatever the ledger copy says", () => {
+    expect(reconcile(input("db1", { unansweredForMs: FENCE_AFTER_MS }))).toEqual([
+      fence("unresponsive"),
+      hung(FENCE_AFTER_MS),
+    ]);
+    // Even with the quorum lost for less than fence_after, where self-fencing would still wait.
+    expect(reconcile(input("db1", { unansweredForMs: 5_000, ...lost(10) }))).toEqual([
+      fence("unresponsive"),
+      hung(5_000),
+    ]);
+  });
+
+  test("1 ms short: the usual rules; back read-only: not made writable on that first answer; not the primary: not-primary", () => {
+    expect(reconcile(input("db1", { unansweredForMs: FENCE_AFTER_MS - 1 }))).toEqual([]);
+    expect(reconcile(input("db1", { unansweredForMs: 9_000, readOnly: true }))).toEqual([]);
+    expect(reconcile(input("db2", { unansweredForMs: 9_000, readOnly: false }))).toEqual([
+      fence("not-primary"),
+      notPrimary,
+    ]);
+  });
+
+  test("the probe after: still named primary, so writable again", () => {
+    expect(reconcile(input("db1", { readOnly: true, unansweredForMs: 0 }))).toEqual([writable]);
+  });
+});
+
 describe("reconcile: actions in flight", () => {
   const rejoin: LocalAction = { type: "rejoin", sourceNodeId: "db1", sourceKey: keyOf("db1"), forced: false };
 

@@ -214,7 +214,7 @@ export class ViewBuilder {
   }
 
   /** The member's own agent reports its mysqld unreachable (agent itself fresh). */
-  mysqldDown(nodeId: string, reason: UnreachableReason = "refused"): this {
+  mysqldDown(nodeId: string, reason: UnreachableReason = "refused", errorCode?: string): this {
     const agent = this.agent(nodeId);
     agent.instance = {
       reachable: false,
@@ -222,7 +222,8 @@ export class ViewBuilder {
       probedAtWallMs: 0,
       probeLatencyMs: 1,
       reason,
-      errorCode: reason === "refused" ? "ECONNREFUSED" : reason === "timeout" ? "ETIMEDOUT" : "EOTHER",
+      errorCode:
+        errorCode ?? (reason === "refused" ? "ECONNREFUSED" : reason === "timeout" ? "ETIMEDOUT" : "EOTHER"),
       message: "connect failed",
     };
     return this;

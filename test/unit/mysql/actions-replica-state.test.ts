@@ -6,6 +6,7 @@ import {
   judgeStart,
   type ReplicaThreads,
   readReplicaThreads,
+  relayTailAbandoned,
   replicatesFrom,
 } from "../../../src/mysql/actions-replica-state.ts";
 import type { StatusRow } from "../../../src/mysql/replica-status.ts";
@@ -16,8 +17,13 @@ const mariadbSqlError = rowsOf(loadFixture("mariadb-10.11-replica-sql-error.json
 const mariadbIoError = rowsOf(loadFixture("mariadb-10.11-replica-io-error.json"), "SHOW SLAVE STATUS")[0]!;
 const mysqlHealthy = rowsOf(loadFixture("mysql-8.4-replica-healthy.json"), "SHOW REPLICA STATUS")[0]!;
 
-function threads(row: StatusRow, changes: Record<string, string | number | null> = {}): ReplicaThreads {
-  const r = readReplicaThreads([{ ...row, ...changes }]);
+function threads(
+  row: StatusRow,
+  changes: Record<string, string | number | null> = {},
+  mariadbGtidSlavePos?: string,
+): ReplicaThreads {
+  const ctx = mariadbGtidSlavePos === undefined ? {} : { mariadbGtidSlavePos };
+  const r = readReplicaThreads([{ ...row, ...changes }], ctx);
   if (!r.ok || r.value === null) throw new Error(`unreadable row: ${JSON.stringify(r)}`);
   return r.value;
 }
@@ -47,18 +53,56 @@ describe("readReplicaThreads", () => {
     expect(t.positions).toBe("read mysql-bin.000001:967, executed mysql-bin.000001:799");
   });
 
-  test("executed behind read while the SQL thread says it read everything (a cut-off transaction)", () => {
-    const t = threads(mariadbHealthy, { Exec_Master_Log_Pos: 700 });
-    expect(t.relayApplied).toBe(true);
-    expect(
-      threads(mariadbHealthy, { Exec_Master_Log_Pos: 700, Slave_SQL_Running_State: "Reading event" })
-        .relayApplied,
-    ).toBe(false);
+  test("the SQL thread's 'has read all relay log' alone never passes for applied (review 1, item 8)", () => {
+    // Parallel replication: the coordinator says it while workers still apply. Before the fix this
+    // was "applied", and promote's STOP + RESET ALL then threw the rest away.
+    const mysqlBehind = threads(mysqlHealthy, {
+      Executed_Gtid_Set: "73f86016-978b-11ee-ade5-8d2a2a562feb:1",
+    });
+    expect(mysqlBehind.relayApplied).toBe(false);
+    expect(mysqlBehind.unappliedTransactions).toBe(2n);
+    expect(mysqlBehind.sqlReadAllRelayLog).toBe(true);
+    const mariadbBehind = threads(mariadbHealthy, { Exec_Master_Log_Pos: 700 }, "0-1-1");
+    expect(mariadbBehind.relayApplied).toBe(false);
+    expect(mariadbBehind.unappliedTransactions).toBe(2n);
   });
 
-  test("the SQL thread's word counts only while it runs", () => {
-    const stopped = threads(mariadbHealthy, { Exec_Master_Log_Pos: 700, Slave_SQL_Running: "No" });
-    expect(stopped.relayApplied).toBe(false);
+  test("GTIDs decide over positions: all retrieved executed is applied whatever the positions say", () => {
+    // A transaction the dead source never finished sending moves the read position, not the GTIDs.
+    expect(threads(mysqlHealthy, { Exec_Source_Log_Pos: "700" }).relayApplied).toBe(true);
+    expect(threads(mariadbHealthy, { Exec_Master_Log_Pos: 700 }, "0-1-3").relayApplied).toBe(true);
+    expect(threads(mariadbHealthy, {}, "0-1-3").executedGtid).toBe("0-1-3");
+  });
+
+  test("without GTIDs to compare, positions decide, and the state text still does not", () => {
+    expect(threads(mariadbHealthy, { Exec_Master_Log_Pos: 700 }).relayApplied).toBe(false); // slave pos not read
+    expect(threads(mariadbHealthy).relayApplied).toBe(true);
+    const nothingRetrieved = threads(mysqlHealthy, { Retrieved_Gtid_Set: "", Exec_Source_Log_Pos: "700" });
+    expect(nothingRetrieved.unappliedTransactions).toBeNull();
+    expect(nothingRetrieved.relayApplied).toBe(false);
+  });
+
+  test("a trailing transaction the dead source never finished: believed only when receiving stopped, one missing, executed still", () => {
+    const cut = { Executed_Gtid_Set: "73f86016-978b-11ee-ade5-8d2a2a562feb:1-2", Replica_IO_Running: "No" };
+    const t = threads(mysqlHealthy, cut);
+    expect(t.relayApplied).toBe(false);
+    expect(relayTailAbandoned(t, 1_000, 1_000)).toBe(true);
+    expect(relayTailAbandoned(t, 999, 1_000)).toBe(false); // executed moved recently: workers apply
+    expect(
+      relayTailAbandoned(threads(mysqlHealthy, { ...cut, Replica_IO_Running: "Connecting" }), 5_000, 1_000),
+    ).toBe(false);
+    const two = threads(mysqlHealthy, {
+      ...cut,
+      Executed_Gtid_Set: "73f86016-978b-11ee-ade5-8d2a2a562feb:1",
+    });
+    expect(relayTailAbandoned(two, 5_000, 1_000)).toBe(false);
+    const reading = threads(mysqlHealthy, {
+      ...cut,
+      Replica_SQL_Running_State: "Waiting for dependent transaction to commit",
+    });
+    expect(relayTailAbandoned(reading, 5_000, 1_000)).toBe(false);
+    const stopped = threads(mysqlHealthy, { ...cut, Replica_SQL_Running: "No" });
+    expect(relayTailAbandoned(stopped, 5_000, 1_000)).toBe(false);
   });
 
   test("a different relay source file is behind whatever the positions say", () => {

@@ -29,6 +29,21 @@ describe("classifyDriverError", () => {
     expect(classifyDriverError(undefined, "").reason).toBe("error");
   });
 
+  test("a server error the driver has no name for is named by its errno", () => {
+    const e = Object.assign(new Error("Too many connections"), { code: "", errno: 4242, sqlState: "08004" });
+    expect(classifyDriverError(e, "")).toEqual({
+      reason: "error",
+      errorCode: "ER_4242",
+      message: "Too many connections",
+    });
+  });
+
+  test("a password echoed as the driver escaped it is masked too", () => {
+    const pw = "it's\\mine";
+    expect(scrubSecret("near 'it\\'s\\\\mine' at line 1", pw)).toBe("near '***' at line 1");
+    expect(scrubSecret(`raw ${pw} too`, pw)).toBe("raw *** too");
+  });
+
   test("the password never survives into the message; only the first line is kept", () => {
     const f = classifyDriverError({ code: "X", message: "bad s3cret-pw here\nstack line" }, "s3cret-pw");
     expect(f.message).toBe("bad *** here");
