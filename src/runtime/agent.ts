@@ -38,12 +38,21 @@ import { type AgentState, buildAgentState, RecordDecodeCache } from "./agent-sta
 import { Channels } from "./channels.ts";
 import { type RuntimeClock, systemClock } from "./clock.ts";
 import { GossipHost } from "./gossip-host.ts";
+import { claimAgentIncarnation } from "./incarnation.ts";
 import { ProbeLoop } from "./probe-loop.ts";
 import type { RaftRuntime, RaftStartError } from "./raft-loop.ts";
-import { attachRaft, raftSummary } from "./raft-wiring.ts";
+import { plugRaftIntoAgent, raftRoutesFor, raftSummary } from "./raft-wiring.ts";
+import { attachRecovery, type RecoveryRuntime } from "./recovery-wiring.ts";
+import { attachReconciler, type ReconcileRuntime, type ReconcileStartError } from "./reconcile-wiring.ts";
 
 export type AgentStartError = { code: "agent.no-mysql"; nodeId: string };
-export type AgentError = TransportError | ObsError | KeyringError | AgentStartError | RaftStartError;
+export type AgentError =
+  | TransportError
+  | ObsError
+  | KeyringError
+  | AgentStartError
+  | RaftStartError
+  | ReconcileStartError;
 
 /** Something the agent's loop drives besides gossip (the raft host, later the reconciler). */
 export interface RuntimeHost {
@@ -105,8 +114,12 @@ interface AgentParts {
   hosts: RuntimeHost[];
   /** What /api/state shows under "raft" (the raft host's status). */
   raftState: () => unknown | null;
-  /** Set by attachRaft right after assemble(); the publisher reads it for the record. */
+  /** Set by plugRaftIntoAgent right after assemble(); the publisher reads it for the record. */
   raftRef: { current: RaftRuntime | null };
+  /** Set right after attachRaft; every probe result also goes to the reconciler. */
+  reconcileRef: { current: ReconcileRuntime | null };
+  /** Set right after the reconciler; feeds the record its primary check, woken by gossip news. */
+  recoveryRef: { current: RecoveryRuntime | null };
   decodeCache: RecordDecodeCache;
 }
 
@@ -121,26 +134,45 @@ export async function startAgent(
     keys: config.keyring.keys.map((k) => k.reveal()),
   });
   if (!keyring.ok) return keyring;
+  const incarnation = claimAgentIncarnation(config, (deps.clock ?? systemClock).wallMs());
+  if (!incarnation.ok) return incarnation;
   const transport = await openUdpTransport({ host: config.gossip.bind, port: config.gossip.port });
   if (!transport.ok) return transport;
-  const parts = assemble(config, deps, witness, keyring.value, transport.value);
-  const raft = attachRaft({
-    config,
-    witness,
-    clock: parts.clock,
-    logger: parts.logger,
-    channels: parts.channels,
-    members: (nowMs) => parts.gossip.members(nowMs),
-    onLeadershipChange: (nowMs) => parts.publisher.refresh(nowMs),
-  });
+  const parts = assemble(config, deps, witness, keyring.value, transport.value, incarnation.value);
+  const raft = plugRaftIntoAgent(parts, witness);
   if (!raft.ok) {
     await parts.udp.close();
     return raft;
   }
-  parts.raftRef.current = raft.value;
-  // Raft ticks on its own RAFT_HOST_TICK_MS timer; the agent loop only stops it.
-  parts.hosts.push({ tick: () => {}, stop: async () => raft.value.stop() });
-  parts.raftState = () => raft.value.view();
+  const reconcile = attachReconciler({
+    config,
+    witness,
+    clock: parts.clock,
+    logger: parts.logger,
+    raft: raft.value,
+    keyring: keyring.value,
+    channels: parts.channels,
+    members: (nowMs) => parts.gossip.members(nowMs),
+  });
+  if (!reconcile.ok) {
+    raft.value.stop();
+    await parts.udp.close();
+    return reconcile;
+  }
+  parts.reconcileRef.current = reconcile.value;
+  parts.hosts.push(reconcile.value);
+  const recovery = attachRecovery({
+    config,
+    witness,
+    clock: parts.clock,
+    logger: parts.logger,
+    raft: raft.value,
+    channels: parts.channels,
+    members: (nowMs) => parts.gossip.members(nowMs),
+    onPrimaryCheckChange: () => parts.publisher.refresh(parts.clock.monoMs()),
+  });
+  parts.recoveryRef.current = recovery;
+  parts.hosts.push(recovery);
   let http: HttpServer | null = null;
   if (config.http.listen !== null) {
     const started = startHttpServer({
@@ -148,11 +180,14 @@ export async function startAgent(
       routes: {
         "/metrics": () => metricsText(parts),
         "/api/state": () => agentState(parts),
-        "/api/raft": () => parts.raftState(),
+        "/api/recoveries": () => raft.value.host.ledgerState.recoveries,
       },
+      // Authenticated (HMAC from the keyring): GET /api/raft, POST /api/propose.
+      requestRoutes: { ...raftRoutesFor(raft.value, keyring.value, parts.clock), ...reconcile.value.routes },
       onHandlerError: (path, e) => parts.logger.error("http handler failed", { path, detail: String(e) }),
     });
     if (!started.ok) {
+      raft.value.stop();
       await parts.udp.close();
       return started;
     }
@@ -184,6 +219,8 @@ function assemble(
   witness: boolean,
   keyring: Keyring,
   udp: UdpTransport,
+  /** From claimAgentIncarnation: grows across restarts whatever the clock does. */
+  incarnation: number,
 ): AgentParts {
   const clock = deps.clock ?? systemClock;
   const logger = (deps.logger ?? createAgentLogger(config, clock)).child({ node: config.nodeId });
@@ -194,12 +231,13 @@ function assemble(
   const metrics = new AgentMetrics();
   const logDrop = createDropLogger(logger);
   let gossip: GossipHost | null = null;
+  const recoveryRef: AgentParts["recoveryRef"] = { current: null };
   const channels = new Channels({
     transport: udp,
     keyring,
     replayWindow: new ReplayWindow(),
     selfId: config.nodeId,
-    incarnation: Math.floor(clock.wallMs()),
+    incarnation,
     clock,
     resolve: (id) => gossip?.addressOf(id) ?? null,
     onDrop: (notice) => logDrop(notice, clock.monoMs()),
@@ -209,10 +247,15 @@ function assemble(
     rng: deps.rng ?? seededRng(randomInt(2 ** 31)),
     nowMs: clock.monoMs(),
     channels,
-    onEvent: (e) => logGossipEvent(logger, e),
+    onEvent: (e) => {
+      logGossipEvent(logger, e);
+      // The leader's recovery runner reacts to a changed record at once, not at the next tick.
+      if (e.type === "record-updated") recoveryRef.current?.nudge();
+    },
   });
   const mysql = witness ? null : config.mysql;
   const raftRef: AgentParts["raftRef"] = { current: null };
+  const reconcileRef: AgentParts["reconcileRef"] = { current: null };
   const publisher = new AgentPublisher({
     identity: {
       nodeId: config.nodeId,
@@ -229,8 +272,13 @@ function assemble(
     metrics,
     logger,
     raft: () => (raftRef.current ? raftSummary(raftRef.current) : null),
+    primaryCheck: () => recoveryRef.current?.primaryCheck() ?? null,
   });
-  const { prober, probeLoop } = probing(mysql, config.probeIntervalMs, deps, clock, publisher, logger);
+  const onProbe = (state: InstanceState): void => {
+    publisher.onProbe(state, clock.monoMs());
+    reconcileRef.current?.onProbe(state);
+  };
+  const { prober, probeLoop } = probing(mysql, config.probeIntervalMs, deps, clock, onProbe, logger);
   return {
     config,
     clock,
@@ -249,6 +297,8 @@ function assemble(
     hosts: [],
     raftState: () => null,
     raftRef,
+    reconcileRef,
+    recoveryRef,
     decodeCache: new RecordDecodeCache(),
   };
 }
@@ -259,7 +309,7 @@ function probing(
   intervalMs: number,
   deps: AgentDeps,
   clock: RuntimeClock,
-  publisher: AgentPublisher,
+  onProbe: (state: InstanceState) => void,
   logger: Logger,
 ): { prober: InstanceProber | null; probeLoop: ProbeLoop | null } {
   if (mysql === null) return { prober: null, probeLoop: null };
@@ -268,7 +318,7 @@ function probing(
       probe,
       intervalMs,
       clock,
-      onResult: (state) => publisher.onProbe(state, clock.monoMs()),
+      onResult: onProbe,
       onError: (e) => logger.error("probe loop failed", { detail: String(e) }),
     });
   if (deps.probe !== undefined) return { prober: null, probeLoop: loopOf(deps.probe) };

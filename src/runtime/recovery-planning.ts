@@ -1,0 +1,161 @@
+// From a recovery's subject and the leader's snapshot to the plan the ledger will hold, or the
+// typed reason there is none. Pure: candidate choice and planning are the failover core's; this
+// file only decides which members play which part (failed, candidate, replicas) and, for a dead
+// intermediate primary, which replicas move to the cluster's primary.
+import type { Analysis, AnalysisSettings } from "../failover/analysis.ts";
+import { analyzeCluster } from "../failover/analyze.ts";
+import { chooseCandidate } from "../failover/candidate.ts";
+import type { CandidateRefusal } from "../failover/errors.ts";
+import {
+  buildPlan,
+  type Plan,
+  type PlanMember,
+  type PlanSettings,
+  planFailover,
+  planSwitchover,
+} from "../failover/plan.ts";
+import type { PlanError } from "../failover/plan-errors.ts";
+import type { StepAction } from "../failover/plan-steps.ts";
+import { dbAgents, liveInstance } from "../failover/view-facts.ts";
+import { err, type Result } from "../lib/result.ts";
+import type { AnalysisCode } from "../model/analysis-code.ts";
+import type { ClusterSnapshot } from "./cluster-snapshot.ts";
+import { resolveMember } from "./cluster-snapshot.ts";
+import type { IntentKind } from "./recovery-intent.ts";
+
+export type RecoveryKind = "failover" | "switchover" | "intermediate";
+
+/** One recovery as the runner handles it, rebuilt the same way by any leader from the ledger. */
+export interface RecoverySubject {
+  id: string;
+  kind: RecoveryKind;
+  trigger: "automatic" | "manual";
+  /** The failed primary, the dead intermediate, or the primary switched over from. */
+  failedNodeId: string;
+  analysis: AnalysisCode;
+  /** Operator's --to (node id or "host:port"); "" for any. */
+  preferred: string;
+  /** Operator's --force: accept errant GTIDs and certain loss, fail over a primary that answers. */
+  force: boolean;
+  intent: IntentKind | null;
+}
+
+export type PlanningRefusal =
+  | CandidateRefusal
+  | PlanError
+  | { code: "recovery.primary-serves"; nodeId: string }
+  | { code: "recovery.no-primary"; cluster: string }
+  | { code: "recovery.nothing-to-repoint"; nodeId: string };
+
+export interface PlanningSettings {
+  plan: PlanSettings;
+  staleAfterMs: number;
+  analysis: Partial<AnalysisSettings>;
+}
+
+function member(snapshot: ClusterSnapshot, nodeId: string, staleAfterMs: number): PlanMember {
+  const agent = snapshot.view.agents.find((a) => a.nodeId === nodeId);
+  return {
+    nodeId,
+    agentAlive: snapshot.alive.has(nodeId),
+    serverReachable: agent !== undefined && liveInstance(agent, staleAfterMs) !== null,
+  };
+}
+
+function othersOf(snapshot: ClusterSnapshot, exclude: readonly string[], staleAfterMs: number): PlanMember[] {
+  return dbAgents(snapshot.view)
+    .filter((a) => !exclude.includes(a.nodeId))
+    .map((a) => member(snapshot, a.nodeId, staleAfterMs));
+}
+
+/** The analysis finding about `nodeId` now, if any (hostUnreachable and the failure type come from it). */
+export function findingFor(snapshot: ClusterSnapshot, nodeId: string, s: PlanningSettings): Analysis | null {
+  if (snapshot.view.primary === null) return null;
+  const found = analyzeCluster(snapshot.view, s.analysis).find((a) => a.nodeId === nodeId && a.actionable);
+  return found ?? null;
+}
+
+function preferredOf(snapshot: ClusterSnapshot, subject: RecoverySubject): string | undefined {
+  if (subject.preferred === "") return undefined;
+  return resolveMember(snapshot, subject.preferred) ?? subject.preferred;
+}
+
+function planPrimaryChange(
+  snapshot: ClusterSnapshot,
+  subject: RecoverySubject,
+  s: PlanningSettings,
+): Result<Plan, PlanningRefusal> {
+  const failedId = subject.failedNodeId;
+  const finding = findingFor(snapshot, failedId, s);
+  if (subject.kind === "failover" && subject.trigger === "manual" && finding === null && !subject.force) {
+    const failed = member(snapshot, failedId, s.staleAfterMs);
+    if (failed.serverReachable) return err({ code: "recovery.primary-serves", nodeId: failedId });
+  }
+  const choice = chooseCandidate(snapshot.view, failedId, {
+    force: subject.force,
+    preferredNodeId: preferredOf(snapshot, subject),
+    staleAfterMs: s.staleAfterMs,
+  });
+  if (!choice.ok) return err(choice.reason);
+  const to = choice.candidate.nodeId;
+  const replicas = othersOf(snapshot, [failedId, to], s.staleAfterMs);
+  const common = {
+    candidate: member(snapshot, to, s.staleAfterMs),
+    replicas,
+    epoch: snapshot.ledger.epoch,
+    settings: s.plan,
+  };
+  const planned =
+    subject.kind === "switchover"
+      ? planSwitchover({ ...common, primary: member(snapshot, failedId, s.staleAfterMs) })
+      : planFailover({
+          ...common,
+          failed: member(snapshot, failedId, s.staleAfterMs),
+          hostUnreachable: finding?.hostUnreachable ?? false,
+        });
+  return planned.ok ? planned : err(planned.error);
+}
+
+function planIntermediate(
+  snapshot: ClusterSnapshot,
+  subject: RecoverySubject,
+  s: PlanningSettings,
+): Result<Plan, PlanningRefusal> {
+  const primary = snapshot.view.primary;
+  if (primary === null) return err({ code: "recovery.no-primary", cluster: snapshot.cluster });
+  const finding = findingFor(snapshot, subject.failedNodeId, s);
+  const children = (finding?.replicaNodeIds ?? [])
+    .filter((id) => id !== primary.nodeId)
+    .map((id) => member(snapshot, id, s.staleAfterMs))
+    .filter((m) => m.serverReachable)
+    .sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
+  if (children.length === 0)
+    return err({ code: "recovery.nothing-to-repoint", nodeId: subject.failedNodeId });
+  const actions: StepAction[] = [
+    ...children.map((c): StepAction => ({ kind: "repoint", nodeId: c.nodeId, sourceNodeId: primary.nodeId })),
+    { kind: "run-hooks", hook: "PostFailover" },
+  ];
+  const built = buildPlan("failover", actions, {
+    fromNodeId: subject.failedNodeId,
+    successor: primary.nodeId,
+    alive: snapshot.alive,
+    settings: s.plan,
+  });
+  return built.ok ? built : err(built.error);
+}
+
+export function planRecovery(
+  snapshot: ClusterSnapshot,
+  subject: RecoverySubject,
+  s: PlanningSettings,
+): Result<Plan, PlanningRefusal> {
+  return subject.kind === "intermediate"
+    ? planIntermediate(snapshot, subject, s)
+    : planPrimaryChange(snapshot, subject, s);
+}
+
+/** The kind a recovery found in the ledger is of, from its id and analysis. */
+export function kindOfRecovery(analysis: AnalysisCode, intent: IntentKind | null): RecoveryKind {
+  if (intent === "switchover") return "switchover";
+  return analysis === "DeadIntermediatePrimary" ? "intermediate" : "failover";
+}
