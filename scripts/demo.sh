@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The demo: a local MariaDB topology (one primary, two GTID replicas on 127.0.0.1) that you can poke.
-# Installs what it needs (bun via npm, mariadb-server via apt-get), brings the sandbox up, shows it,
-# and tears everything down when you press Enter or Ctrl-C. Pass --keep to leave it running.
+# The demo: three local MariaDB servers (semi-sync GTID replication) with a keel agent beside each
+# and a small writer, then keel's console, where K kills the primary's mysqld and R restarts it.
+# Installs what it needs first (bun via npm, mariadb-server via apt-get) and builds keel if needed.
+# Without a terminal it tells the same story as text (keel demo --headless --failover).
+# Everything stops when the demo exits; extra arguments go to `keel demo` (e.g. --keep, --base-port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-KEEL=(node_modules/.bin/bun src/main.ts)
-DIR=${KEEL_DEMO_DIR:-$PWD/keel-sandbox}
-PORT=${KEEL_DEMO_PORT:-23306}
-keep=0
-[ "${1:-}" = "--keep" ] && keep=1
 
-"${KEEL[@]}" sandbox up --instances 3 --base-port "$PORT" --dir "$DIR"
-cleanup() { "${KEEL[@]}" sandbox down --dir "$DIR" >/dev/null 2>&1 || true; }
-[ "$keep" -eq 1 ] || trap cleanup EXIT INT TERM
-echo
-"${KEEL[@]}" sandbox status --dir "$DIR"
-echo
-"${KEEL[@]}" probe --host 127.0.0.1 --port "$PORT" --user keel --password-file <(printf keel)
-if [ "$keep" -eq 1 ]; then
-  echo; echo "left running; stop it with: node_modules/.bin/bun src/main.ts sandbox down --dir $DIR"
-elif [ -t 0 ]; then
-  echo; echo "try: node_modules/.bin/bun src/main.ts sandbox kill --dir $DIR --port $PORT  (in another terminal)"
-  read -r -p "press Enter to tear the sandbox down " _
+case "$(uname -m)" in
+  x86_64 | amd64) arch=x64 ;;
+  aarch64 | arm64) arch=arm64 ;;
+  *) echo "keel: the demo runs on Linux x64 or arm64, not $(uname -m)" >&2; exit 1 ;;
+esac
+# Its own output dir: a demo build must not rewrite the release set in dist/ (SHA256SUMS).
+OUT=dist/demo
+KEEL=$OUT/keel-linux-$arch
+newest_source=$(find src build build.ts package-lock.json -newer "$KEEL" -print -quit 2>/dev/null || echo missing)
+if [ ! -x "$KEEL" ] || [ -n "$newest_source" ]; then
+  echo "building keel ($KEEL)" >&2
+  node_modules/.bin/bun build.ts --target "$arch" --out "$OUT" >&2
+fi
+
+if [ -t 0 ] && [ -t 1 ]; then
+  exec "$KEEL" demo "$@"
+else
+  exec "$KEEL" demo --headless --failover "$@"
 fi

@@ -17,7 +17,23 @@ export type ActionRequest =
   | { kind: "ack"; cluster: string }
   | { kind: "rejoin"; cluster: string; instance: string; primaryKey: string | null }
   | { kind: "pause"; cluster: string }
-  | { kind: "resume"; cluster: string };
+  | { kind: "resume"; cluster: string }
+  | ExtraActionRequest;
+
+/**
+ * An action a caller adds to the console through an extra key (the demo's "kill the primary's
+ * mysqld"): it carries its own one-sentence description and title, and `target` (an instance
+ * key) says where it acts.
+ */
+export interface ExtraActionRequest {
+  kind: "extra";
+  cluster: string;
+  /** The extra key's character, so the shell knows which of its actions to run. */
+  ch: string;
+  target: string;
+  title: string;
+  description: string;
+}
 
 export type ActionKind = ActionRequest["kind"];
 
@@ -41,6 +57,8 @@ export function describeAction(a: ActionRequest, nowWallMs: number): string {
       return `pause automatic recovery of cluster ${a.cluster}: failures are detected and shown, but nothing is changed`;
     case "resume":
       return `resume automatic recovery of cluster ${a.cluster}`;
+    case "extra":
+      return a.description;
   }
 }
 
@@ -61,5 +79,7 @@ export function actionTitle(a: ActionRequest): string {
       return `pause ${a.cluster}`;
     case "resume":
       return `resume ${a.cluster}`;
+    case "extra":
+      return a.title;
   }
 }

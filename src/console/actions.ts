@@ -10,7 +10,7 @@ import { err, ok, type Result } from "../lib/result.ts";
 import type { LedgerCommand } from "../raft/ledger-commands.ts";
 import { type CallOptions, fetchRaftView, proposeViaAgent } from "../runtime/api-client.ts";
 import type { RuntimeClock } from "../runtime/clock.ts";
-import type { ActionOutcome, ActionRequest } from "./action-request.ts";
+import type { ActionOutcome, ActionRequest, ExtraActionRequest } from "./action-request.ts";
 import { formatClock } from "./views/time-text.ts";
 
 export type ConsoleActionError =
@@ -44,6 +44,8 @@ export interface ConsoleActions {
   rejoin(cluster: string, instance: string, progress: Progress): Promise<ActionResult>;
   pause(cluster: string, progress: Progress): Promise<ActionResult>;
   resume(cluster: string, progress: Progress): Promise<ActionResult>;
+  /** The actions of extra keys (console-state.ts ExtraKey); absent where none are offered. */
+  extra?(request: ExtraActionRequest, progress: Progress): Promise<ActionResult>;
 }
 
 function dispatch(a: ConsoleActions, r: ActionRequest, progress: Progress): Promise<ActionResult> {
@@ -62,6 +64,11 @@ function dispatch(a: ConsoleActions, r: ActionRequest, progress: Progress): Prom
       return a.pause(r.cluster, progress);
     case "resume":
       return a.resume(r.cluster, progress);
+    case "extra":
+      // Only a console given extra keys can ask for one, and that console is given their actions.
+      return a.extra
+        ? a.extra(r, progress)
+        : Promise.resolve(err({ code: "console.action-no-config", action: r.title }));
   }
 }
 

@@ -3,7 +3,13 @@
 // never touch the terminal, so every path is table-tested without one.
 import { CONSOLE_EVENTS_MAX } from "../lib/limits.ts";
 import type { EventSeverity, EventView, TopologyInstanceView } from "../model/topology-view.ts";
-import { type ActionOutcome, type ActionRequest, actionTitle, describeAction } from "./action-request.ts";
+import {
+  type ActionOutcome,
+  type ActionRequest,
+  actionTitle,
+  describeAction,
+  type ExtraActionRequest,
+} from "./action-request.ts";
 import { type ConsoleCluster, type ConsoleSnapshot, linkLost, type SourceLink } from "./console-source.ts";
 import { appendEvent } from "./views/event-log.ts";
 import { buildTopologyTree, placeNodes } from "./views/topology-tree.ts";
@@ -33,6 +39,24 @@ export type Overlay =
   | { kind: "detail"; key: string; scroll: number }
   | null;
 
+/**
+ * A key a caller adds to the console (the demo's K and R). It is listed in the help and the key
+ * hints; pressed, it opens a y/N confirmation of the action `request` describes for the selected
+ * cluster, or a notice saying why it can't be done now. `request` must be pure.
+ */
+export interface ExtraKey {
+  /** The character typed ("K"); matched exactly, so "K" and "k" are different keys. */
+  ch: string;
+  /** One or two words for the key-hint line ("kill primary"). */
+  hint: string;
+  /** The help overlay's sentence. */
+  description: string;
+  request(
+    s: ConsoleState,
+    c: ConsoleCluster,
+  ): ExtraActionRequest | { notice: { title: string; text: string } };
+}
+
 export interface ConsoleState {
   data: ConsoleSnapshot | null;
   link: SourceLink;
@@ -47,10 +71,17 @@ export interface ConsoleState {
   log: EventView[];
   /** The operator's name for ledger records ("by", "owner"). */
   operator: string;
+  /** Keys the caller added (none in a plain `keel console`). */
+  extraKeys?: readonly ExtraKey[];
 }
 
-export function initialState(opts: { cluster?: string | null; operator: string }): ConsoleState {
+export function initialState(opts: {
+  cluster?: string | null;
+  operator: string;
+  extraKeys?: readonly ExtraKey[];
+}): ConsoleState {
   return {
+    ...(opts.extraKeys ? { extraKeys: opts.extraKeys } : {}),
     data: null,
     link: { kind: "waiting" },
     focus: "instances",

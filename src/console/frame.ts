@@ -51,6 +51,9 @@ export function screenModelOf(s: ConsoleState, nowWallMs: number): ScreenModel {
     events: mergedEvents(s),
     overlay: overlayOf(s),
     status: statusText(s, nowWallMs).text,
+    ...(s.extraKeys
+      ? { extraKeys: s.extraKeys.map((k) => ({ key: k.ch, hint: k.hint, description: k.description })) }
+      : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   actionStarted,
   type Dialog,
   DOWNTIME_CHOICES,
+  type ExtraKey,
   instanceOrder,
   primaryKeyOf,
   selectCluster,
@@ -97,8 +98,30 @@ function mainKey(s: ConsoleState, key: KeyInput): KeyResult {
   }
   if (UP.has(key.name)) return stay(move(s, -1));
   if (DOWN.has(key.name)) return stay(move(s, 1));
+  const extra = s.extraKeys?.find((k) => k.ch === key.ch);
+  if (extra !== undefined) return extraKey(s, extra);
   if ("sfdarp".includes(key.name) && key.name.length === 1) return actionKey(s, key.name);
   return stay(s);
+}
+
+/** A caller's key: a confirmation of what it will do, or a notice why it can't now. */
+function extraKey(s: ConsoleState, k: ExtraKey): KeyResult {
+  if (s.running !== null)
+    return notice(
+      s,
+      "an action is running",
+      `${actionTitle(s.running)} has not finished; its result will appear in the events panel`,
+    );
+  const c = clusterOf(s);
+  if (c === null)
+    return notice(
+      s,
+      "no cluster selected",
+      "wait for the cluster list, then select a cluster with Tab and j/k",
+    );
+  const r = k.request(s, c);
+  if ("notice" in r) return notice(s, r.notice.title, r.notice.text);
+  return stay({ ...s, dialog: { kind: "confirm", action: r } });
 }
 
 /** Opens the dialog for an action key, or a notice saying why it can't be done here. */

@@ -6,6 +6,7 @@ import { configMessages } from "./config.ts";
 import { consoleMessages } from "./console.ts";
 import { consoleAppMessages } from "./console-app.ts";
 import type { AnyMessageTable } from "./define.ts";
+import { demoMessages } from "./demo.ts";
 import { failoverMessages, failoverRecoveryMessages } from "./failover.ts";
 import { gossipMessages } from "./gossip.ts";
 import { gtidMessages } from "./gtid.ts";
@@ -18,6 +19,8 @@ import { obsMessages } from "./obs.ts";
 import { raftMessages } from "./raft.ts";
 import { raftHostMessages } from "./raft-host.ts";
 import { readMessages } from "./read.ts";
+import { reconcileMessages } from "./reconcile.ts";
+import { recoveryMessages } from "./recovery.ts";
 import { sandboxMessages } from "./sandbox.ts";
 import { sandboxAgentMessages } from "./sandbox-agents.ts";
 import { storageMessages } from "./storage.ts";
@@ -29,6 +32,7 @@ export const allMessages: AnyMessageTable = {
   ...(configMessages as AnyMessageTable),
   ...(consoleMessages as AnyMessageTable),
   ...(consoleAppMessages as AnyMessageTable),
+  ...(demoMessages as AnyMessageTable),
   ...(failoverMessages as AnyMessageTable),
   ...(failoverRecoveryMessages as AnyMessageTable),
   ...(gossipMessages as AnyMessageTable),
@@ -42,6 +46,8 @@ export const allMessages: AnyMessageTable = {
   ...(raftMessages as AnyMessageTable),
   ...(raftHostMessages as AnyMessageTable),
   ...(readMessages as AnyMessageTable),
+  ...(reconcileMessages as AnyMessageTable),
+  ...(recoveryMessages as AnyMessageTable),
   ...(sandboxMessages as AnyMessageTable),
   ...(sandboxAgentMessages as AnyMessageTable),
   ...(storageMessages as AnyMessageTable),

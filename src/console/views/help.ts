@@ -90,6 +90,14 @@ export const CONSOLE_KEYS: readonly KeyBinding[] = [
   { keys: ["q", "C-c"], action: "quit", description: "quit and restore the terminal", confirms: false },
 ];
 
+/** A key the caller added (the demo's K and R); it always asks to confirm. */
+export interface ExtraKeyHelp {
+  key: string;
+  /** One or two words for the key-hint line. */
+  hint: string;
+  description: string;
+}
+
 const KEY_NAMES: Record<string, string> = {
   up: "Up",
   down: "Down",
@@ -104,10 +112,11 @@ export function keyLabel(key: string): string {
 
 const KEY_COLUMN = 12;
 
-export function renderHelp(width: number): Line[] {
+export function renderHelp(width: number, extra: readonly ExtraKeyHelp[] = []): Line[] {
   const lines: Line[] = [truncateLine(new LineBuilder().add("keel console keys", "heading").build(), width)];
   const narrow = width - KEY_COLUMN < 20;
-  for (const k of CONSOLE_KEYS) {
+  const added = extra.map((e) => ({ keys: [e.key], description: e.description, confirms: true }));
+  for (const k of [...added, ...CONSOLE_KEYS]) {
     const keys = k.keys.map(keyLabel).join(" / ");
     const text = k.confirms ? `${k.description} (asks to confirm)` : k.description;
     const head = new LineBuilder().add("  ").cell(keys, KEY_COLUMN - 2, "primary");
@@ -121,10 +130,11 @@ export function renderHelp(width: number): Line[] {
   return lines;
 }
 
-/** The one-line key reminder at the bottom of the screen. */
-export function renderKeyHints(width: number): Line {
+/** The one-line key reminder at the bottom of the screen; added keys first, so they show. */
+export function renderKeyHints(width: number, extra: readonly ExtraKeyHelp[] = []): Line {
   const b = new LineBuilder();
   const hints: [string, string][] = [
+    ...extra.map((e): [string, string] => [e.key, e.hint]),
     ["j/k", "move"],
     ["Enter", "detail"],
     ["s", "switchover"],

@@ -8,7 +8,7 @@ import type {
 } from "../../model/topology-view.ts";
 import { renderClusterList } from "./cluster-list.ts";
 import { renderEventLog } from "./event-log.ts";
-import { renderHelp, renderKeyHints } from "./help.ts";
+import { type ExtraKeyHelp, renderHelp, renderKeyHints } from "./help.ts";
 import { renderInstanceDetail } from "./instance-detail.ts";
 import { layoutScreen, MIN_COLUMNS, MIN_ROWS, type Rect } from "./layout.ts";
 import { type Line, LineBuilder, padLine, type Span, truncateLine } from "./line.ts";
@@ -34,6 +34,8 @@ export interface ScreenModel {
   overlay: ScreenOverlay;
   /** Shown at the right of the header, e.g. "observer via 10.0.0.5:7946". */
   status: string;
+  /** Keys the caller added (the demo's), listed in the help and first in the key hints. */
+  extraKeys?: readonly ExtraKeyHelp[];
 }
 
 function highlight(line: Line): Line {
@@ -138,7 +140,7 @@ export function renderScreen(m: ScreenModel, width: number, height: number): Lin
     pieces: [] as { left: number; line: Line }[],
   }));
   paint(rows, { rect: layout.header, lines: [headerLine(m, width)] });
-  paint(rows, { rect: layout.footer, lines: [renderKeyHints(width)] });
+  paint(rows, { rect: layout.footer, lines: [renderKeyHints(width, m.extraKeys)] });
   if (layout.tooSmall) {
     const msg = new LineBuilder()
       .add(`too small: ${width}x${height}, need ${MIN_COLUMNS}x${MIN_ROWS}`, "warn")
@@ -148,7 +150,7 @@ export function renderScreen(m: ScreenModel, width: number, height: number): Lin
     const r = layout.overlay;
     const lines =
       m.overlay.kind === "help"
-        ? renderHelp(r.width)
+        ? renderHelp(r.width, m.extraKeys)
         : renderInstanceDetail(m.overlay.instance, { width: r.width });
     paint(rows, { rect: r, lines: fit(lines, r.height, null, m.overlay.scrollLines ?? 0) });
   } else {
