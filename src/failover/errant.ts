@@ -18,8 +18,10 @@ export interface PrimaryPosition {
 }
 
 function onlyPrimaryWrites(gap: MariadbGap, replica: MariadbGtidPos, primaryServerId: number): boolean {
-  if (gap.kind !== "ahead" || gap.baseSeq === null) return false;
-  const base = gap.baseSeq;
+  // A domain the primary's (older) position doesn't list yet is its first writes when every
+  // replica GTID there carries the primary's server id: a fresh cluster's first transactions.
+  if (gap.kind === "conflict") return false;
+  const base = gap.kind === "ahead" && gap.baseSeq !== null ? gap.baseSeq : -1n;
   return replica.gtids
     .filter((g) => g.domain === gap.domain && g.seq > base)
     .every((g) => g.serverId === primaryServerId);
