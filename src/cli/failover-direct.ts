@@ -1,8 +1,12 @@
 // `keel failover --force-without-quorum --to host:port`: the last resort when no quorum can be
-// had. The command itself promotes the named server with the admin credentials of this config,
-// fences and repoints every other member it knows of, and records what it did in this
-// host's audit log. The ledger cannot be told, so it still names the old primary: once the quorum
-// is back, the agents would fence the new one unless `keel failover --to` records it.
+// had. Run on the promoted server's host with its agent's config: the command first asks that
+// agent for an operator override (operator-override.ts: for a bounded time it makes no change to
+// its server and does not self-fence), then promotes the named server with the admin credentials
+// of this config, fences and repoints every other member it knows of, and records what it did in
+// this host's audit log. The ledger cannot be told without a quorum; when the quorum is back, the
+// agent proposes the promoted server as primary (a compare-and-set on the epoch it saw) and ends
+// the override: recorded, the server stays primary; refused (the ledger moved: another primary
+// won), the normal rules fence it and the operator reconciles the two histories by hand.
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import { parseStepName, type StepAction } from "../failover/plan-steps.ts";
@@ -11,7 +15,10 @@ import { openAuditLog } from "../obs/audit-log.ts";
 import { parseInstanceKey } from "../runtime/member-facts.ts";
 import { performServerStep, type ServerAccess } from "../runtime/server-step.ts";
 import { RECOVERY_STEP_BOUND_MS } from "../lib/limits.ts";
-import type { CommandIo, CommandOutcome } from "./command.ts";
+import { type CallOptions, callAgent } from "../runtime/api-client.ts";
+import { OVERRIDE_API_PATH, type OverrideGrantView } from "../runtime/override-api.ts";
+import type { CodedError, CommandIo, CommandOutcome } from "./command.ts";
+import type { OverrideCliError } from "./messages/override.ts";
 import type { RecoveryCliError } from "./messages/recovery.ts";
 import type { MemberKeys } from "./recovery-request.ts";
 
@@ -19,9 +26,53 @@ const WARNING = [
   "keel: WARNING: --force-without-quorum acts WITHOUT the quorum: nothing stops another part of the",
   "keel: WARNING: cluster from promoting a different server at the same time (split brain), and the",
   "keel: WARNING: ledger keeps naming the old primary. Use it only when the quorum is truly gone.",
-  "keel: WARNING: A running keel agent fences a server the ledger does not name: stop the agent",
-  "keel: WARNING: beside the promoted server first, or it is made read-only again.",
 ];
+
+function overrideLines(toKey: string, g: OverrideGrantView): string[] {
+  const minutes = Math.round(g.remainingMs / 60_000);
+  return [
+    `keel: OPERATOR OVERRIDE on ${g.nodeId} (${toKey}) for ${minutes} min, by ${g.by}: its agent makes NO`,
+    "keel: OPERATOR OVERRIDE: changes to that server and does NOT self-fence it. It ends when the agent",
+    `keel: OPERATOR OVERRIDE: has a quorum again: it then proposes ${g.nodeId} as primary if the ledger is`,
+    `keel: OPERATOR OVERRIDE: still at epoch ${g.ledgerEpoch} (primary ${g.ledgerPrimary ?? "none"}); if it moved, the server is fenced.`,
+    "keel: OPERATOR OVERRIDE: Past its time without a quorum, the server is self-fenced: run this again.",
+  ];
+}
+
+/**
+ * Asks the agent beside the promoted server for the override. An agent that does not answer at
+ * all cannot fence anything now (a warning says what happens if it starts); any refusal stops
+ * the command before it acts.
+ */
+async function askOverride(
+  config: Config,
+  toKey: string,
+  by: string,
+  ttlMs: number,
+  io: CommandIo,
+  call: CallOptions,
+): Promise<CodedError | null> {
+  const r = await callAgent(config, "POST", OVERRIDE_API_PATH, { instance: toKey, by, ttlMs }, call);
+  if (!r.ok) {
+    if (r.error.code !== "api.agent-unreachable" && r.error.code !== "api.http-disabled") return r.error;
+    io.err(`keel: WARNING: no agent answers for this config (${r.error.code}): no override is in force.`);
+    io.err(`keel: WARNING: an agent started beside ${toKey} fences it unless the quorum names it.`);
+    return null;
+  }
+  const body = r.value.body as { ok?: boolean; grant?: OverrideGrantView; error?: CodedError } | null;
+  if (r.value.status === 200 && body?.grant !== undefined) {
+    for (const line of overrideLines(toKey, body.grant)) io.err(line);
+    return null;
+  }
+  if (body?.error !== undefined && typeof body.error.code === "string") return body.error;
+  const error: OverrideCliError = {
+    code: "override.refused",
+    instance: toKey,
+    status: r.value.status,
+    detail: JSON.stringify(body).slice(0, 200),
+  };
+  return error;
+}
 
 interface Done {
   instance: string;
@@ -98,14 +149,23 @@ const action = (name: string): StepAction => {
   return parsed.value;
 };
 
+export interface DirectOptions {
+  /** How long the promoted server's agent holds the override. */
+  overrideTtlMs: number;
+  call?: CallOptions;
+}
+
 export async function failoverWithoutQuorum(
   config: Config,
   toKey: string,
   keys: MemberKeys,
   by: string,
   io: CommandIo,
+  o: DirectOptions,
 ): Promise<CommandOutcome> {
   for (const line of WARNING) io.err(line);
+  const refused = await askOverride(config, toKey, by, o.overrideTtlMs, io, o.call ?? {});
+  if (refused !== null) return { error: refused };
   const done: Done[] = [];
   const say = (d: Done) => {
     done.push(d);
@@ -136,7 +196,7 @@ export async function failoverWithoutQuorum(
   audit(config, by, toKey, done, io);
   const failed = done.filter((d) => !d.ok).length;
   io.out(
-    `failover: ${toKey} is writable, acting WITHOUT the quorum (${failed} step(s) failed); the ledger still names the old primary: once the quorum is back run 'keel failover --to ${toKey}' to record it`,
+    `failover: ${toKey} is writable, acting WITHOUT the quorum (${failed} step(s) failed); the ledger still names the old primary until the quorum is back and the agent beside ${toKey} records it ('keel raft status' shows the epoch)`,
   );
   return { exitCode: failed === 0 ? 0 : 1 };
 }

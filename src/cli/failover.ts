@@ -1,7 +1,12 @@
 // `keel failover -c CLUSTER [--to host:port] [--force]`: a manual recovery through the quorum,
 // like orchestrator's force-master-failover: it bypasses pause, downtime and the recovery block.
-// Without a quorum it refuses, unless --force-without-quorum (with --to) acts directly.
-import { RECOVERY_COMMAND_TIMEOUT_MS } from "../lib/limits.ts";
+// Without a quorum it refuses, unless --force-without-quorum (with --to, on that server's host)
+// acts directly under an operator override of the agent beside it (failover-direct.ts).
+import {
+  OPERATOR_OVERRIDE_TTL_MS_DEFAULT,
+  OPERATOR_OVERRIDE_TTL_MS_MAX,
+  RECOVERY_COMMAND_TIMEOUT_MS,
+} from "../lib/limits.ts";
 import type { CallOptions } from "../runtime/api-client.ts";
 import { defineCommand } from "./command.ts";
 import { loadConfigForCommand, withConfigOption } from "./config-option.ts";
@@ -25,7 +30,13 @@ export function makeFailoverCommand(call: CallOptions = {}) {
         .option("force-without-quorum", {
           type: "boolean",
           default: false,
-          describe: "LAST RESORT: act directly with the admin credentials when no quorum exists (needs --to)",
+          describe:
+            "LAST RESORT: act directly with the admin credentials when no quorum exists (needs --to; run on that server's host with its agent's config)",
+        })
+        .option("override-minutes", {
+          type: "number",
+          default: OPERATOR_OVERRIDE_TTL_MS_DEFAULT / 60_000,
+          describe: `with --force-without-quorum: how long the promoted server's agent suspends fencing (at most ${OPERATOR_OVERRIDE_TTL_MS_MAX / 60_000})`,
         })
         .option("timeout", {
           type: "number",
@@ -44,7 +55,8 @@ export function makeFailoverCommand(call: CallOptions = {}) {
           return { error: { code: "recovery.direct-needs-to", cluster: config.value.cluster } };
         const keys = await memberKeysOf(config.value, call);
         const toKey = keys.get(args.to) ?? args.to;
-        return failoverWithoutQuorum(config.value, toKey, keys, by, io);
+        const overrideTtlMs = Math.round(args.overrideMinutes * 60_000);
+        return failoverWithoutQuorum(config.value, toKey, keys, by, io, { overrideTtlMs, call });
       }
       return requestRecovery(
         config.value,

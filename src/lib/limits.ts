@@ -336,3 +336,9 @@ export const RECOVERY_REFRESH_DEADLINE_MS = 1_000;
  * workers may still be applying behind a coordinator that already says it).
  */
 export const ACTION_RELAY_TAIL_STALL_MS = 1_000;
+
+// --- operator override (keel failover --force-without-quorum) ---
+/** How long the promoted server's agent suspends its reconciler unless told otherwise. */
+export const OPERATOR_OVERRIDE_TTL_MS_DEFAULT = 30 * 60_000;
+/** The longest override an operator can ask for: past it the normal rules (self-fencing) return. */
+export const OPERATOR_OVERRIDE_TTL_MS_MAX = 24 * 3_600_000;

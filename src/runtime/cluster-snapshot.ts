@@ -9,7 +9,7 @@ import type { ClusterView } from "../model/cluster-view.ts";
 import type { InstanceKey, InstanceState } from "../model/instance-state.ts";
 import type { LedgerState } from "../raft/ledger.ts";
 import { type FreshnessBounds, memberState, type RecordDecodeCache } from "./agent-state.ts";
-import { factsOf, type MemberFacts, type MemberInput } from "./member-facts.ts";
+import { factsOf, lastKnownPositionOf, type MemberFacts, type MemberInput } from "./member-facts.ts";
 import { addressesOfFacts } from "./primary-inference.ts";
 import { assembleClusterView, type LedgerSnapshot } from "./view-assembly.ts";
 
@@ -59,17 +59,40 @@ function memberInputsOf(input: SnapshotInput): MemberInput[] {
   return input.members.map((m) => memberState(m, input.selfId, input.cache, BOUNDS));
 }
 
-function stepFactsOf(facts: readonly MemberFacts[], ledger: Readonly<LedgerState>, staleAfterMs: number) {
+/**
+ * How long a member's server has gone without answering its own agent, for a member whose fresh
+ * probe failed: the age of its last successful probe (null when it never answered, or when the
+ * probe answered or is stale). wait-fence-after counts on it to outwait a hung mysqld.
+ */
+export function unansweredForMsOf(f: MemberFacts, staleAfterMs: number): number | null {
+  if (f.stateAgeMs > staleAfterMs || f.instance === null || f.instance.reachable) return null;
+  return lastKnownPositionOf(f)?.ageMs ?? null;
+}
+
+export function stepFactsOf(
+  facts: readonly MemberFacts[],
+  ledger: Readonly<LedgerState>,
+  staleAfterMs: number,
+): StepFacts {
   const instances: Record<string, InstanceState | null> = {};
   const addresses: Record<string, InstanceKey[]> = {};
   const silentForMs: Record<string, number> = {};
+  const unansweredForMs: Record<string, number> = {};
   for (const f of facts) {
     // A stale probe must not make a step look done: only fresh state counts as observed.
     instances[f.nodeId] = f.stateAgeMs <= staleAfterMs ? f.instance : null;
     addresses[f.nodeId] = addressesOfFacts(f);
     silentForMs[f.nodeId] = f.stateAgeMs;
+    const unanswered = unansweredForMsOf(f, staleAfterMs);
+    if (unanswered !== null) unansweredForMs[f.nodeId] = unanswered;
   }
-  return { ledger: { primary: ledger.primary, epoch: ledger.epoch }, instances, addresses, silentForMs };
+  return {
+    ledger: { primary: ledger.primary, epoch: ledger.epoch },
+    instances,
+    addresses,
+    silentForMs,
+    unansweredForMs,
+  };
 }
 
 export function takeSnapshot(input: SnapshotInput): ClusterSnapshot {

@@ -35,6 +35,8 @@ export interface ReconcileSources {
   settings: { fenceAfterMs: number; autoRejoin: boolean };
   rejoinRequest: { force: boolean } | null;
   inFlight: readonly LocalAction[];
+  /** How long the local server went unanswered before the current probe answered (0: it answered). */
+  unansweredForMs?: number;
 }
 
 const ACTIVE_RECOVERY_STATES = ["detected", "planned"];
@@ -211,6 +213,7 @@ export function buildReconcileInput(s: ReconcileSources): ReconcileInput {
     attachedSources,
     rejoinRequest: s.rejoinRequest,
     inFlight: s.inFlight,
+    ...(s.unansweredForMs ? { unansweredForMs: s.unansweredForMs } : {}),
   };
 }
 

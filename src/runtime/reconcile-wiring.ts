@@ -1,7 +1,8 @@
 // How the agent carries its reconciler: refuses to start when fence_after is not safely shorter
 // than the majority's detection time, feeds the reconciler probes, ledger changes and the raft
 // host's contact with the quorum, performs its actions on the local server with the admin
-// credentials, audits them, and serves POST /api/rejoin (forwarded over channel "j").
+// credentials, audits them, and serves POST /api/rejoin (forwarded over channel "j") and POST
+// /api/override (operator-override.ts: this agent's own server only).
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
@@ -26,6 +27,8 @@ import type { RuntimeClock } from "./clock.ts";
 import { factsOf, type MemberInput } from "./member-facts.ts";
 import type { RaftRuntime } from "./raft-loop.ts";
 import type { RequestHandler } from "./raft-api.ts";
+import { OperatorOverride } from "./operator-override.ts";
+import { overrideApiRoutes } from "./override-api.ts";
 import { rejoinApiRoutes } from "./reconcile-api.ts";
 import { performLocalAction } from "./reconcile-actions.ts";
 import { lastQuorumContactMs, namesMember, type QuorumReading, quorumReading } from "./reconcile-inputs.ts";
@@ -52,7 +55,7 @@ export interface ReconcileRuntime {
   readonly reconciler: Reconciler;
   onProbe(state: InstanceState): void;
   tick(nowMs: number): void;
-  /** POST /api/rejoin, for the agent's HTTP server. */
+  /** POST /api/rejoin and /api/override, for the agent's HTTP server. */
   readonly routes: Readonly<Record<string, RequestHandler>>;
   stop(): Promise<void>;
 }
@@ -125,6 +128,15 @@ export function attachReconciler(w: ReconcileWiring): Result<ReconcileRuntime, R
   };
   const audit = auditTo(w);
   const logger = w.logger.child({ part: "reconcile" });
+  const reconcilerRef: { current: Reconciler | null } = { current: null };
+  const override = new OperatorOverride({
+    self,
+    ledger: () => raft.host.ledgerState,
+    propose: (cmd) => raft.propose(cmd),
+    audit: audit.append,
+    log: logger,
+    onEnded: () => reconcilerRef.current?.onLedgerChange(clock.monoMs()),
+  });
   const reconciler = new Reconciler({
     self,
     kind: mysql === null ? "witness" : "agent",
@@ -155,7 +167,9 @@ export function attachReconciler(w: ReconcileWiring): Result<ReconcileRuntime, R
       }),
     log: logger,
     audit: audit.append,
+    overridden: (nowMs) => override.active(nowMs) !== null,
   });
+  reconcilerRef.current = reconciler;
   raft.host.onApplied((a) => {
     if (a.result.ok && a.result.value.applied === "no-op") return;
     reconciler.onLedgerChange(clock.monoMs());
@@ -193,14 +207,23 @@ export function attachReconciler(w: ReconcileWiring): Result<ReconcileRuntime, R
       return { outcome, waitedMs: clock.monoMs() - startMs };
     },
   });
+  const overrideRoutes = overrideApiRoutes({
+    verifier: new ApiAuthVerifier(w.keyring),
+    wallMs: () => clock.wallMs(),
+    monoMs: () => clock.monoMs(),
+    self,
+    selfAddress,
+    override,
+  });
   return ok({
     reconciler,
     onProbe: (state) => reconciler.onProbe(state, clock.monoMs()),
     tick: (nowMs) => {
+      override.tick(nowMs, quorum(nowMs));
       reconciler.tick(nowMs);
       rpc.tick(nowMs);
     },
-    routes,
+    routes: { ...routes, ...overrideRoutes },
     stop: async () => {
       rpc.close();
       await reconciler.stop();

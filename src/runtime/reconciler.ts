@@ -39,6 +39,11 @@ export interface ReconcilerDeps {
   log: ReconcilerLog;
   /** Appends to the agent's audit log (kind, data); failures are the callee's to report. */
   audit(kind: string, data: Record<string, unknown>): void;
+  /**
+   * An operator override in force (operator-override.ts): the operator promoted this server
+   * without a quorum, and no change at all is made to it, fencing included.
+   */
+  overridden?(nowMs: number): boolean;
 }
 
 /** What `keel rejoin` learns from the agent it asked. */
@@ -93,14 +98,36 @@ export class Reconciler {
   private standing = new Set<string>();
   private selfFenceArmed = true;
   private stopped = false;
+  /** Monotonic ms of the latest probe that answered; null before the first. */
+  private answeredAtMs: number | null = null;
+  /** Since when the server has not answered (the last answer before the failures); null: it answers. */
+  private unansweredSinceMs: number | null = null;
+  /** How long the server had not answered when it answered again, until a decision has used it. */
+  private hangGapMs = 0;
 
   constructor(private readonly d: ReconcilerDeps) {}
 
   /** A probe of the local server answered (or failed). */
   onProbe(state: InstanceState, nowMs: number): void {
+    this.trackAnswers(state, nowMs);
     this.local = state;
     if (state.probedAtWallMs < this.changedAtWallMs) return; // shows the server before our change
     this.run(nowMs);
+  }
+
+  /**
+   * A primary whose mysqld hung may have been failed over meanwhile (the leader outwaits it):
+   * the gap goes to reconcile with the first answer, and stays until a decision has used it.
+   */
+  private trackAnswers(state: InstanceState, nowMs: number): void {
+    if (!state.reachable) {
+      this.unansweredSinceMs ??= this.answeredAtMs ?? nowMs;
+      return;
+    }
+    if (this.unansweredSinceMs !== null)
+      this.hangGapMs = Math.max(this.hangGapMs, nowMs - this.unansweredSinceMs);
+    this.unansweredSinceMs = null;
+    this.answeredAtMs = nowMs;
   }
 
   /** The ledger applied an entry: a new primary or epoch must not wait for the next probe. */
@@ -123,7 +150,7 @@ export class Reconciler {
       this.selfFenceArmed = true;
       return;
     }
-    if (!this.selfFenceArmed) return;
+    if (!this.selfFenceArmed || this.d.overridden?.(nowMs)) return;
     this.selfFenceArmed = false;
     this.run(nowMs);
   }
@@ -204,6 +231,7 @@ export class Reconciler {
       settings: this.d.settings,
       rejoinRequest: this.rejoin === null ? null : { force: this.rejoin.force },
       inFlight: this.running === null ? [] : [this.running.action],
+      unansweredForMs: this.hangGapMs,
     });
   }
 
@@ -211,8 +239,11 @@ export class Reconciler {
   private run(nowMs: number): LocalAction[] | null {
     if (this.stopped || this.d.kind === "witness" || this.local === null) return [];
     if (this.running !== null) return null;
+    if (this.d.overridden?.(nowMs)) return [];
     const bootstrap = this.d.ledger().primary === null && this.d.ledger().epoch === 0;
-    const out = reconcile(this.input(nowMs)).filter(
+    const input = this.input(nowMs);
+    if (input.local?.reachable) this.hangGapMs = 0; // decided on: the next answer is not news
+    const out = reconcile(input).filter(
       (a) =>
         !bootstrap ||
         !(

@@ -137,6 +137,17 @@ export class RecoveryExecutor implements StepPerformer {
     }
   }
 
+  /**
+   * A server is made writable only while the ledger names it primary of exactly the step's epoch:
+   * checked on a view taken right before acting, since another primary change may have won the
+   * ledger while earlier steps ran.
+   */
+  private refusedWritable(step: PlanStep): StepOutcome | null {
+    if (step.action.kind !== "make-writable") return null;
+    const c = this.check(step);
+    return c.state === "impossible" ? { ok: false, detail: `refused: ${c.why}` } : null;
+  }
+
   private async resolveArgs(
     step: PlanStep,
     snapshot: ClusterSnapshot,
@@ -168,6 +179,8 @@ export class RecoveryExecutor implements StepPerformer {
     const snapshot = this.d.snapshot();
     const args = await this.resolveArgs(step, snapshot);
     if ("ok" in args) return args;
+    const refused = this.refusedWritable(step);
+    if (refused !== null) return refused;
     if (target === this.d.selfId && this.d.localAccess !== null) {
       const out = await performServerStep(this.d.localAccess, args);
       return { ok: out.ok, detail: `by ${target}'s agent: ${out.detail}` };

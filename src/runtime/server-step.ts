@@ -2,9 +2,7 @@
 // own mysqld when the leader asks, and what the leader runs against the server's advertised
 // address when that agent is gone. Every step is one of src/mysql/actions.ts's idempotent,
 // verified, bounded operations; the answer is a short line for the ledger and the audit.
-import { setTimeout as sleep } from "node:timers/promises";
 import type { StepAction } from "../failover/plan-steps.ts";
-import { ACTION_POLL_INTERVAL_MS } from "../lib/limits.ts";
 import {
   type ActionError,
   demoteToReplica,
@@ -15,11 +13,11 @@ import {
   repoint,
   type SourceAddress,
   waitCaughtUp,
+  waitRelayApplied,
 } from "../mysql/actions.ts";
-import { readReplicaThreads } from "../mysql/actions-replica-state.ts";
 import { type AdminConnection, openAdminConnection } from "../mysql/admin-connection.ts";
 import type { ProbeTarget } from "../mysql/connect.ts";
-import { replicaStatus, setSemiSync } from "../mysql/statements.ts";
+import { setSemiSync } from "../mysql/statements.ts";
 import type { StepOutcome } from "./step-rpc.ts";
 
 export interface ServerAccess {
@@ -46,26 +44,12 @@ export function describeActionError(e: ActionError): string {
   return `${e.action} on ${e.host}:${e.port} failed: ${e.errorCode} ${e.message}${statement}`;
 }
 
-async function waitRelayApplied(c: AdminConnection, boundMs: number): Promise<StepOutcome> {
-  const deadline = monoMs() + boundMs;
+/** Everything retrieved applied, judged by GTIDs (on MariaDB against gtid_slave_pos): actions.ts. */
+async function relayApplied(c: AdminConnection, boundMs: number): Promise<StepOutcome> {
   const startedMs = monoMs();
-  for (;;) {
-    const rows = await c.run("replication-status", replicaStatus(c.dialect));
-    if (!rows.ok) return { ok: false, detail: describeActionError(rows.error) };
-    const t = readReplicaThreads(rows.value);
-    if (!t.ok) return { ok: false, detail: `replica status unreadable: ${t.error.code}` };
-    if (t.value === null) return { ok: true, detail: "no replication channel: nothing to apply" };
-    if (t.value.relayApplied)
-      return { ok: true, detail: `relay log applied after ${Math.round(monoMs() - startedMs)} ms` };
-    if (!t.value.sqlRunning && t.value.lastSqlErrno !== 0)
-      return {
-        ok: false,
-        detail: `SQL thread stopped with error ${t.value.lastSqlErrno}: ${t.value.lastSqlError}`,
-      };
-    if (monoMs() >= deadline)
-      return { ok: false, detail: `relay log not applied within ${boundMs} ms (${t.value.positions})` };
-    await sleep(ACTION_POLL_INTERVAL_MS);
-  }
+  const r = await waitRelayApplied(c, boundMs, "replication-status");
+  if (!r.ok) return { ok: false, detail: describeActionError(r.error) };
+  return { ok: true, detail: `relay log applied (waited ${Math.round(monoMs() - startedMs)} ms)` };
 }
 
 async function writable(c: AdminConnection, semiSync: boolean): Promise<StepOutcome> {
@@ -82,11 +66,16 @@ function needSource(args: ServerStepArgs): SourceAddress | StepOutcome {
   return args.source ?? { ok: false, detail: "the new source's address is unknown" };
 }
 
-async function run(c: AdminConnection, access: ServerAccess, args: ServerStepArgs): Promise<StepOutcome> {
+/** Performs the step on an open connection (the caller closes it). */
+export async function runServerStep(
+  c: AdminConnection,
+  access: ServerAccess,
+  args: ServerStepArgs,
+): Promise<StepOutcome> {
   const a = args.action;
   switch (a.kind) {
     case "wait-relay-applied":
-      return waitRelayApplied(c, args.boundMs);
+      return relayApplied(c, args.boundMs);
     case "wait-caught-up": {
       if (args.gtid === null) return { ok: false, detail: `the position of ${a.fromNodeId} is unknown` };
       const r = await waitCaughtUp(c, args.gtid, args.boundMs);
@@ -133,7 +122,7 @@ export async function performServerStep(access: ServerAccess, args: ServerStepAr
   if (!opened.ok) return { ok: false, detail: describeActionError(opened.error) };
   const c = opened.value;
   try {
-    return await run(c, access, args);
+    return await runServerStep(c, access, args);
   } catch (e) {
     return { ok: false, detail: e instanceof Error ? e.message : String(e) };
   } finally {

@@ -15,7 +15,8 @@
 // second sandbox, a blocker) from first+30 on; a file that runs no agents may use +10…+29 too.
 //
 // Allocation (ports.test.ts checks the blocks are disjoint and below the ephemeral range):
-//   20000–20999  free: a new test file takes the next unused 100-port block here
+//   20000–20199  failover-hung, failover-override tests (offsets 10/20)
+//   20200–20999  free: a new test file takes the next unused 100-port block here
 //   21000–21999  agent/raft/fencing tests with agents, 100 ports each (TEST_PORT_BLOCKS)
 //   22000–22399  reserved for files still being written: recovery*, demo e2e, demo integration,
 //                chaos (labs run in network namespaces on 3306, so chaos needs none today)
@@ -63,6 +64,8 @@ export const TEST_PORT_BLOCKS = {
   sandboxTeardown: block("test/integration/sandbox-teardown.test.ts", 24200),
   probe: block("test/integration/probe.test.ts", 25000),
   actions: block("test/integration/actions.test.ts", 27000),
+  failoverHung: block("test/integration/failover-hung.test.ts", 20000),
+  failoverOverride: block("test/integration/failover-override.test.ts", 20100),
 } as const satisfies Record<string, PortBlock>;
 
 /** Blocks kept clear for files this registry doesn't drive (yet), and for a developer's sandbox. */

@@ -1,7 +1,8 @@
 // `keel failover` needs the quorum: with two of three agents gone it refuses with the reason and
 // the way out; --force-without-quorum --to promotes directly with the admin credentials, after a
-// loud warning, and records what it did in the local audit log. (db3's own agent, still running
-// and without the ledger naming it, fences it again afterwards: fencing by default, as warned.)
+// loud warning, and records what it did in the local audit log. db3's own agent, still running, is
+// put under an operator override first, so it does not fence db3 again (failover-override.test.ts
+// follows the override to its end).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { buildPrivateBinary, readOnlyOf, TestCluster, waitFor } from "./failover-harness.ts";
@@ -50,6 +51,7 @@ describe("keel failover without a quorum", () => {
       config,
     );
     expect(r.stderr).toContain("WARNING: --force-without-quorum acts WITHOUT the quorum");
+    expect(r.stderr).toContain("OPERATOR OVERRIDE on db3");
     expect(r.stdout).toMatch(/^ +done +promote 127\.0\.0\.1:32352: /m);
     expect(r.stdout).toMatch(/^ +skipped demote 127\.0\.0\.1:32350: /m);
     expect(r.stdout).toMatch(/^ +done +demote 127\.0\.0\.1:32351: replicating from 127\.0\.0\.1:32352$/m);
@@ -57,5 +59,6 @@ describe("keel failover without a quorum", () => {
     expect(r.exitCode).toBe(0);
     const audit = readFileSync(`${c.dir}/agent-${BASE + 2}/data/sandbox/audit.log`, "utf8");
     expect(audit).toContain('"kind":"recovery.forced-without-quorum"');
+    expect(audit).toContain('"kind":"override.entered"');
   }, 30_000);
 });

@@ -16,6 +16,7 @@ import { mysqlMessages } from "./mysql.ts";
 import { mysqlActionsMessages } from "./mysql-actions.ts";
 import { netMessages } from "./net.ts";
 import { obsMessages } from "./obs.ts";
+import { overrideMessages } from "./override.ts";
 import { raftMessages } from "./raft.ts";
 import { raftHostMessages } from "./raft-host.ts";
 import { readMessages } from "./read.ts";
@@ -43,6 +44,7 @@ export const allMessages: AnyMessageTable = {
   ...(mysqlActionsMessages as AnyMessageTable),
   ...(netMessages as AnyMessageTable),
   ...(obsMessages as AnyMessageTable),
+  ...(overrideMessages as AnyMessageTable),
   ...(raftMessages as AnyMessageTable),
   ...(raftHostMessages as AnyMessageTable),
   ...(readMessages as AnyMessageTable),
