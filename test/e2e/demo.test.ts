@@ -11,8 +11,8 @@ import { teardownSandboxSync } from "../../src/sandbox/teardown-sync.ts";
 import { REPO_ROOT } from "./helpers/compiled.ts";
 import { TmuxLab } from "./helpers/tmux.ts";
 
-const HEADLESS_BASE = 34400;
-const TUI_BASE = 34500;
+const HEADLESS_BASE = 22100;
+const TUI_BASE = 22150;
 const ENV = { PATH: "/usr/bin:/bin" };
 
 let binDir = "";
@@ -125,23 +125,23 @@ describe("keel demo in tmux (compiled)", () => {
     const cmd = `env -i PATH=/usr/bin:/bin TERM=xterm-256color ${bin} demo --dir ${dir} --base-port ${TUI_BASE}`;
     lab.start(S, `sh -c '${cmd}; echo "DEMO EXITED rc=$?"; sleep 600'`, tmpdir());
     const opened = await lab.waitFor(S, primaryLine(TUI_BASE), 30_000);
-    expect(opened).toMatch(/^\+ 127\.0\.0\.1:34501 \[/m);
+    expect(opened).toMatch(/^\+ 127\.0\.0\.1:22151 \[/m);
     expect(opened).toMatch(/^K kill primary {2}R restart old primary/m);
 
     lab.send(S, ["K"]);
-    await lab.waitFor(S, /kill the mysqld of 127\.0\.0\.1:34500[\s\S]*\[y\/N\]/);
+    await lab.waitFor(S, /kill the mysqld of 127\.0\.0\.1:22150[\s\S]*\[y\/N\]/);
     lab.send(S, ["y"]);
     const after = await lab.waitFor(
       S,
       (s) => primaryLine(TUI_BASE + 1).test(s) || primaryLine(TUI_BASE + 2).test(s),
       30_000,
     );
-    expect(after).toMatch(/127\.0\.0\.1:34500 +\[[^\]]*unreachable/);
+    expect(after).toMatch(/127\.0\.0\.1:22150 +\[[^\]]*unreachable/);
 
     lab.send(S, ["R"]);
-    await lab.waitFor(S, /restart the mysqld of 127\.0\.0\.1:34500[\s\S]*\[y\/N\]/);
+    await lab.waitFor(S, /restart the mysqld of 127\.0\.0\.1:22150[\s\S]*\[y\/N\]/);
     lab.send(S, ["y"]);
-    await lab.waitFor(S, /^\+ 127\.0\.0\.1:34500 \[[^\]]*,ok,[^\]]*,ro,/m, 30_000);
+    await lab.waitFor(S, /^\+ 127\.0\.0\.1:22150 \[[^\]]*,ok,[^\]]*,ro,/m, 30_000);
 
     lab.send(S, ["q"]);
     await lab.waitFor(S, /DEMO EXITED rc=0/, 30_000);

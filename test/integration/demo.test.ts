@@ -16,7 +16,7 @@ import {
 } from "../../src/runtime/demo-writer.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 
-const BASE = 34700;
+const BASE = 22200;
 const REPO = resolve(import.meta.dir, "../..");
 const sandbox = useTestSandbox({ instances: 2, basePort: BASE });
 
