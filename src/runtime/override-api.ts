@@ -5,10 +5,10 @@
 //     → 409 { ok: false, error: override.not-local } when the instance is not this agent's server
 // Only the agent beside the promoted server can suspend its own fencing, and with no quorum there
 // is nobody to forward to: the command runs on that host, with that agent's config.
-import { HTTP_REQUEST_BODY_BYTES_MAX, OPERATOR_OVERRIDE_TTL_MS_MAX } from "../lib/limits.ts";
-import { API_AUTH_HEADER, type ApiAuthVerifier } from "./api-auth.ts";
+import { OPERATOR_OVERRIDE_TTL_MS_MAX } from "../lib/limits.ts";
+import type { ApiAuthVerifier } from "./api-auth.ts";
+import { jsonResponse as json, type RequestHandler, signedPostBody } from "./api-request.ts";
 import type { OperatorOverride, OverrideGrant } from "./operator-override.ts";
-import type { RequestHandler } from "./raft-api.ts";
 
 export const OVERRIDE_API_PATH = "/api/override";
 
@@ -40,13 +40,6 @@ interface OverrideBody {
   by: string;
   ttlMs: number;
   end: boolean;
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(`${JSON.stringify(body)}\n`, {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8" },
-  });
 }
 
 function parseBody(bytes: Uint8Array): OverrideBody | string {
@@ -82,17 +75,9 @@ export function grantView(nodeId: string, g: OverrideGrant, nowMs: number): Over
 export function overrideApiRoutes(deps: OverrideApiDeps): Readonly<Record<string, RequestHandler>> {
   return {
     [OVERRIDE_API_PATH]: async (req) => {
-      if (req.method !== "POST") return json(405, { error: "method not allowed", allow: "POST" });
-      const body = new Uint8Array(await req.arrayBuffer());
-      if (body.length > HTTP_REQUEST_BODY_BYTES_MAX) return json(413, { error: "request body too large" });
-      const path = new URL(req.url).pathname;
-      const auth = deps.verifier.verify(
-        { method: req.method, path, body },
-        req.headers.get(API_AUTH_HEADER),
-        deps.wallMs(),
-      );
-      if (!auth.ok) return json(401, { error: auth.error, reason: `unauthorized: ${auth.error.detail}` });
-      const parsed = parseBody(body);
+      const signed = await signedPostBody(req, deps);
+      if (!signed.ok) return signed.response;
+      const parsed = parseBody(signed.body);
       if (typeof parsed === "string") {
         const error: OverrideApiError = { code: "override.bad-request", detail: parsed };
         return json(400, { ok: false, error });

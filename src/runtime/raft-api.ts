@@ -4,9 +4,10 @@
 //                        200 { ok: true, index, outcome } or { ok: false, error: { code, … } }
 //                        (409 for a ledger rejection, 503 when no leader/commit, 400 for a bad command)
 // Errors are typed data; the CLI words them (src/cli/messages), this layer never does.
-import { HTTP_REQUEST_BODY_BYTES_MAX, PROPOSAL_TIMEOUT_MS_DEFAULT } from "../lib/limits.ts";
+import { PROPOSAL_TIMEOUT_MS_DEFAULT } from "../lib/limits.ts";
 import { decodeLedgerCommand, type LedgerCommand } from "../raft/ledger-commands.ts";
-import { API_AUTH_HEADER, type ApiAuthVerifier } from "./api-auth.ts";
+import type { ApiAuthVerifier } from "./api-auth.ts";
+import { jsonResponse as json, type RequestHandler, refuseUnsigned, signedPostBody } from "./api-request.ts";
 import type { RaftView } from "./ledger-view.ts";
 import type { ProposalResult } from "./proposals.ts";
 
@@ -21,14 +22,7 @@ export interface RaftApiDeps {
   proposalTimeoutMs?: number;
 }
 
-export type RequestHandler = (req: Request) => Promise<Response>;
-
-function json(status: number, body: unknown): Response {
-  return new Response(`${JSON.stringify(body)}\n`, {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8" },
-  });
-}
+export type { RequestHandler };
 
 function statusFor(r: ProposalResult): number {
   if (r.ok) return 200;
@@ -38,34 +32,17 @@ function statusFor(r: ProposalResult): number {
   return 503;
 }
 
-async function readBody(req: Request): Promise<Uint8Array | null> {
-  const bytes = new Uint8Array(await req.arrayBuffer());
-  return bytes.length > HTTP_REQUEST_BODY_BYTES_MAX ? null : bytes;
-}
-
 /** Path → handler, for the agent's HTTP server. */
 export function raftApiRoutes(deps: RaftApiDeps): Readonly<Record<string, RequestHandler>> {
-  const authenticate = (req: Request, body: Uint8Array): Response | null => {
-    const path = new URL(req.url).pathname;
-    const r = deps.verifier.verify(
-      { method: req.method, path, body },
-      req.headers.get(API_AUTH_HEADER),
-      deps.wallMs(),
-    );
-    return r.ok ? null : json(401, { error: r.error, reason: `unauthorized: ${r.error.detail}` });
-  };
   return {
     [RAFT_API_PATH]: async (req) => {
       if (req.method !== "GET") return json(405, { error: "method not allowed", allow: "GET" });
-      return authenticate(req, new Uint8Array(0)) ?? json(200, deps.view());
+      return refuseUnsigned(req, new Uint8Array(0), deps) ?? json(200, deps.view());
     },
     [PROPOSE_API_PATH]: async (req) => {
-      if (req.method !== "POST") return json(405, { error: "method not allowed", allow: "POST" });
-      const body = await readBody(req);
-      if (body === null) return json(413, { error: "request body too large" });
-      const denied = authenticate(req, body);
-      if (denied) return denied;
-      const cmd = decodeLedgerCommand(body);
+      const signed = await signedPostBody(req, deps);
+      if (!signed.ok) return signed.response;
+      const cmd = decodeLedgerCommand(signed.body);
       if (!cmd.ok)
         return json(400, { ok: false, error: { code: "raft.command-malformed", field: cmd.error.field } });
       const r = await deps.propose(cmd.value, deps.proposalTimeoutMs ?? PROPOSAL_TIMEOUT_MS_DEFAULT);

@@ -3,9 +3,8 @@
 //     → 200 { ok: true, outcome: RejoinOutcome }  (the target agent's answer, refusals included)
 //     → 404 { ok: false, error: reconcile.unknown-instance } / 504 reconcile.rejoin-unanswered
 // The local agent answers for its own server and forwards to the agent beside any other.
-import { HTTP_REQUEST_BODY_BYTES_MAX } from "../lib/limits.ts";
-import { API_AUTH_HEADER, type ApiAuthVerifier } from "./api-auth.ts";
-import type { RequestHandler } from "./raft-api.ts";
+import type { ApiAuthVerifier } from "./api-auth.ts";
+import { jsonResponse as json, type RequestHandler, signedPostBody } from "./api-request.ts";
 import type { RejoinOutcome } from "./reconciler.ts";
 
 export const REJOIN_API_PATH = "/api/rejoin";
@@ -22,13 +21,6 @@ export interface RejoinApiDeps {
   resolve(instance: string): string | null;
   /** Asks that agent (this one included) to rejoin; null when it did not answer in time. */
   rejoin(nodeId: string, force: boolean): Promise<{ outcome: RejoinOutcome | null; waitedMs: number }>;
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(`${JSON.stringify(body)}\n`, {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8" },
-  });
 }
 
 function parseBody(bytes: Uint8Array): { instance: string; force: boolean } | string {
@@ -48,17 +40,9 @@ function parseBody(bytes: Uint8Array): { instance: string; force: boolean } | st
 export function rejoinApiRoutes(deps: RejoinApiDeps): Readonly<Record<string, RequestHandler>> {
   return {
     [REJOIN_API_PATH]: async (req) => {
-      if (req.method !== "POST") return json(405, { error: "method not allowed", allow: "POST" });
-      const body = new Uint8Array(await req.arrayBuffer());
-      if (body.length > HTTP_REQUEST_BODY_BYTES_MAX) return json(413, { error: "request body too large" });
-      const path = new URL(req.url).pathname;
-      const auth = deps.verifier.verify(
-        { method: req.method, path, body },
-        req.headers.get(API_AUTH_HEADER),
-        deps.wallMs(),
-      );
-      if (!auth.ok) return json(401, { error: auth.error, reason: `unauthorized: ${auth.error.detail}` });
-      const parsed = parseBody(body);
+      const signed = await signedPostBody(req, deps);
+      if (!signed.ok) return signed.response;
+      const parsed = parseBody(signed.body);
       if (typeof parsed === "string")
         return json(400, { ok: false, error: { code: "reconcile.bad-request", detail: parsed } });
       const nodeId = deps.resolve(parsed.instance);
