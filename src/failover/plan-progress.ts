@@ -51,12 +51,15 @@ export function nextStep(plan: Plan, statuses: readonly StepStatus[]): PlanStep 
   return progress.type === "run" ? (progress.steps[0] ?? null) : null;
 }
 
-const SWITCHOVER_KINDS: readonly StepAction["kind"][] = ["wait-caught-up", "demote"];
-
+/**
+ * Only a switchover demotes or runs the graceful-takeover hooks; wait-caught-up tells nothing, as
+ * a failover plan also waits for the candidate to hold the fenced old primary's and the replicas'
+ * GTIDs before promoting it.
+ */
 function kindOf(actions: readonly StepAction[]): Plan["kind"] {
   const switchover = actions.some(
     (a) =>
-      SWITCHOVER_KINDS.includes(a.kind) ||
+      a.kind === "demote" ||
       (a.kind === "run-hooks" && (a.hook === "PreGracefulTakeover" || a.hook === "PostGracefulTakeover")),
   );
   return switchover ? "switchover" : "failover";

@@ -64,6 +64,11 @@ export interface PlanMember {
   agentAlive: boolean;
   /** Its server answered the latest probe (its agent's, or the leader's remote one). */
   serverReachable: boolean;
+  /**
+   * It holds transactions the primary never had (errant GTIDs): the candidate cannot and need not
+   * hold them, so it is not compared with the candidate before promotion. Absent: false.
+   */
+  errant?: boolean;
 }
 
 export interface FailoverPlanInput {
@@ -80,6 +85,12 @@ export interface FailoverPlanInput {
    * this says; this forces it even for one that seems to answer.
    */
   hostUnreachable: boolean;
+  /**
+   * The operator's --force accepted certain transaction loss: the candidate is then not made to
+   * hold every replica's GTIDs before promotion (it would wait for what it can never receive).
+   * Absent: false.
+   */
+  acceptLoss?: boolean;
   settings: PlanSettings;
 }
 
@@ -202,20 +213,44 @@ function oldPrimaryFenceStep(input: FailoverPlanInput): StepAction {
 }
 
 /**
+ * What the candidate must hold before it is promoted, checked right before promote (the candidate
+ * was chosen on positions that may have moved since, and the old primary may have answered and
+ * committed during the fence wait): every GTID of the old primary once it is fenced and answers,
+ * and every GTID each answering replica has executed. Each is a wait-caught-up step, which the
+ * executor already runs (the leader reads the other server's executed GTIDs, the candidate waits
+ * for them, bounded): one the candidate cannot reach aborts the plan before the point of no return
+ * instead of losing those transactions. Replicas with errant GTIDs are left out (nothing of the
+ * primary's to lose), and all replicas when the operator accepted loss.
+ */
+function catchUpSteps(input: FailoverPlanInput, fenceStep: StepAction): StepAction[] {
+  const to = input.candidate.nodeId;
+  const out: StepAction[] = [];
+  if (fenceStep.kind === "fence")
+    out.push({ kind: "wait-caught-up", nodeId: to, fromNodeId: fenceStep.nodeId });
+  if (input.acceptLoss === true) return out;
+  for (const r of repointable(input.replicas))
+    if (r.errant !== true) out.push({ kind: "wait-caught-up", nodeId: to, fromNodeId: r.nodeId });
+  return out;
+}
+
+/**
  * Failover (issue 5, item 3). Replicas whose server does not answer are left out: their agents
  * repoint them when they come back (reconcile.ts). Before the candidate is touched the old primary
  * is fenced, or seen fenced or down, or given fence_after + margin to have been fenced by its own
- * agent (oldPrimaryFenceStep), so it cannot take writes once the new one can.
+ * agent (oldPrimaryFenceStep), so it cannot take writes once the new one can; then the candidate
+ * is made to hold everything that still answers (catchUpSteps) before it is promoted.
  */
 export function planFailover(input: FailoverPlanInput): Result<Plan, PlanError> {
   const { failed, candidate, settings } = input;
   const bad = checkMembers(failed, "failed", candidate, input.replicas);
   if (bad !== null) return err(bad);
   const to = candidate.nodeId;
+  const fenceStep = oldPrimaryFenceStep(input);
   const actions: StepAction[] = [
     { kind: "run-hooks", hook: "PreFailover" },
-    oldPrimaryFenceStep(input),
+    fenceStep,
     { kind: "wait-relay-applied", nodeId: to },
+    ...catchUpSteps(input, fenceStep),
     { kind: "promote", nodeId: to },
     { kind: "set-primary", nodeId: to, expectedEpoch: input.epoch },
     { kind: "make-writable", nodeId: to, epoch: input.epoch + 1 },

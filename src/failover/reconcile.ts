@@ -36,7 +36,10 @@ export interface ReconcileLedgerView {
   primary: LedgerPrimary | null;
   /** Further addresses naming the primary's server (its probe address, report_host). */
   primaryAddresses: readonly InstanceKey[];
-  /** The unfinished recovery, if any: its plan owns the topology until it finishes. */
+  /**
+   * The unfinished recovery, if any: its plan owns the topology until it finishes. successor is
+   * null until its plan is recorded (recovery-planned).
+   */
   activeRecovery: { id: string; failedNodeId: string; successor: string | null } | null;
   /** The switchover intent, if one is under way. */
   switchover: { id: string; from: string; to: string } | null;
@@ -81,14 +84,23 @@ const fence = (reason: FenceReason, events: ReconcileEvent[] = []): Decision => 
 });
 const NOTHING: Decision = { action: null, events: [] };
 
-function asPrimary(input: ReconcileInput, local: ReachableInstance, primary: LedgerPrimary): Decision {
+/**
+ * The primary is held fenced only while a recorded plan replaces it: the ledger's recovery has a
+ * successor only once recovery-planned is applied. A mere switchover intent or a detected recovery
+ * may still be refused by the planner (a mistaken `keel failover` of a healthy primary), and
+ * fencing on it would stop writes for nothing; the plan's own fence step fences when it runs.
+ */
+function holdReason(input: ReconcileInput): FenceReason | null {
   const { self, ledger } = input;
-  const hold =
-    ledger.switchover?.from === self
-      ? "switchover"
-      : ledger.activeRecovery?.failedNodeId === self
-        ? "recovery"
-        : null;
+  const planned = ledger.activeRecovery;
+  if (planned === null || planned.successor === null) return null;
+  if (ledger.switchover?.from === self && ledger.switchover.id === planned.id) return "switchover";
+  return planned.failedNodeId === self ? "recovery" : null;
+}
+
+function asPrimary(input: ReconcileInput, local: ReachableInstance, primary: LedgerPrimary): Decision {
+  const { self } = input;
+  const hold = holdReason(input);
   if (hold !== null) return isFenced(local) ? NOTHING : fence(hold);
   if (local.channels.length > 0) {
     const sources = local.channels.map((c) => `${c.sourceHost}:${c.sourcePort}`);

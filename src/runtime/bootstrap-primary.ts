@@ -1,8 +1,8 @@
 // A fresh cluster's ledger names no primary (epoch 0). The leader adopts the topology that already
 // runs: exactly one reachable writable server that replicates from nobody, every other DB member
 // replicating inside the cluster and at least one directly from it. Anything else (two writable
-// roots, a member not heard from yet, nobody replicating) is left alone and said once, because
-// naming the wrong primary would fence the right one.
+// roots, a member or configured voter not heard from yet, nobody replicating) is left alone and
+// said once, because naming the wrong primary would fence the right one.
 import type { LedgerCommand } from "../raft/ledger-commands.ts";
 import type { ClusterSnapshot } from "./cluster-snapshot.ts";
 import { knownInstance, type MemberFacts } from "./member-facts.ts";
@@ -30,8 +30,25 @@ function replicatesFrom(replica: MemberFacts, source: MemberFacts): boolean {
   );
 }
 
-export function decideBootstrap(snapshot: ClusterSnapshot, staleAfterMs: number): BootstrapDecision {
+export interface BootstrapExpectation {
+  /**
+   * The configured raft voters (config raft.voters). Until each has been heard in gossip nothing
+   * is adopted: an unheard voter may be the DB agent of the real primary, and a lone writable
+   * member adopted before it would have the real primary fenced. Absent: only members already
+   * heard are waited for (the runner should always pass them).
+   */
+  voters?: readonly string[];
+}
+
+export function decideBootstrap(
+  snapshot: ClusterSnapshot,
+  staleAfterMs: number,
+  expected: BootstrapExpectation = {},
+): BootstrapDecision {
   if (snapshot.ledger.primary !== null || snapshot.ledger.epoch !== 0) return { type: "settled" };
+  const heard = new Set(snapshot.facts.filter((f) => f.status !== "left").map((f) => f.nodeId));
+  const unheard = (expected.voters ?? []).filter((v) => !heard.has(v));
+  if (unheard.length > 0) return { type: "wait", why: `voters not heard from yet: ${unheard.join(", ")}` };
   const db = snapshot.facts.filter((f) => f.kind === "agent" && f.status !== "left");
   if (db.length === 0) return { type: "wait", why: "no database member known yet" };
   const silent = db.filter((f) => live(f, staleAfterMs) === null);

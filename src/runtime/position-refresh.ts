@@ -2,6 +2,8 @@
 // to a probe interval old): a replica that received the primary's last transactions after its
 // agent's probe would otherwise lose to a staler one, and those transactions with it. Right before
 // planning, the leader probes every other member's server itself and puts the answers in the view.
+// A member whose server answers its own agent but not the leader (twice) is named in
+// `positionsUnknown`, and planning refuses a failover rather than rank it on its gossiped position.
 import { PROBE_DEADLINE_MS } from "../lib/limits.ts";
 import type { AgentView } from "../model/cluster-view.ts";
 import type { InstanceState } from "../model/instance-state.ts";
@@ -14,6 +16,18 @@ export interface RefreshOptions {
   password: string;
   deadlineMs?: number;
 }
+
+/** A snapshot after refreshPositions: planning reads positionsUnknown (recovery-planning.ts). */
+export interface RefreshedSnapshot extends ClusterSnapshot {
+  /**
+   * Members whose agent is alive and whose server answered that agent's last probe, but not the
+   * leader's probes now: where they stand is not known, so they may hold what the candidate lacks.
+   */
+  positionsUnknown: readonly string[];
+}
+
+/** Probes a member's server once; null when it does not answer (or has no address). */
+export type PositionProbe = (agent: AgentView) => Promise<InstanceState | null>;
 
 async function probeAt(agent: AgentView, o: RefreshOptions): Promise<InstanceState | null> {
   if (agent.key === null) return null;
@@ -35,21 +49,39 @@ async function probeAt(agent: AgentView, o: RefreshOptions): Promise<InstanceSta
   }
 }
 
-/** The snapshot with every answering member's instance replaced by a probe taken now. */
-export async function refreshPositions(
+/** Alive with an answering server in gossip: the leader must be able to read where it stands. */
+function mustAnswer(snapshot: ClusterSnapshot, a: AgentView): boolean {
+  return snapshot.alive.has(a.nodeId) && a.instance?.reachable === true;
+}
+
+/** Two attempts: one failed probe (a dropped connection, a busy server) is asked again. */
+async function probeTwice(agent: AgentView, probe: PositionProbe): Promise<InstanceState | null> {
+  return (await probe(agent)) ?? (await probe(agent));
+}
+
+/**
+ * The snapshot with every answering member's instance replaced by a probe taken now, and the
+ * members that should have answered but did not named in positionsUnknown.
+ */
+export async function refreshPositionsWith(
   snapshot: ClusterSnapshot,
   skipNodeId: string,
-  o: RefreshOptions,
-): Promise<ClusterSnapshot> {
-  const targets = snapshot.view.agents.filter((a) => a.kind === "agent" && a.nodeId !== skipNodeId);
+  probe: PositionProbe,
+): Promise<RefreshedSnapshot> {
+  const targets = snapshot.view.agents.filter(
+    (a) => a.kind === "agent" && a.nodeId !== skipNodeId && a.memberStatus !== "left",
+  );
   const fresh = new Map<string, InstanceState>();
+  const unknown: string[] = [];
   await Promise.all(
     targets.map(async (a) => {
-      const state = await probeAt(a, o);
+      const state = await probeTwice(a, probe);
       if (state !== null) fresh.set(a.nodeId, state);
+      else if (mustAnswer(snapshot, a)) unknown.push(a.nodeId);
     }),
   );
-  if (fresh.size === 0) return snapshot;
+  const positionsUnknown = unknown.sort();
+  if (fresh.size === 0) return { ...snapshot, positionsUnknown };
   const agents = snapshot.view.agents.map((a) => {
     const inst = fresh.get(a.nodeId);
     return inst === undefined ? a : { ...a, instance: inst };
@@ -58,5 +90,14 @@ export async function refreshPositions(
     const inst = fresh.get(f.nodeId);
     return inst === undefined ? f : { ...f, instance: inst };
   });
-  return { ...snapshot, view: { ...snapshot.view, agents }, facts };
+  return { ...snapshot, view: { ...snapshot.view, agents }, facts, positionsUnknown };
+}
+
+/** refreshPositionsWith over TCP with the leader's admin credentials. */
+export function refreshPositions(
+  snapshot: ClusterSnapshot,
+  skipNodeId: string,
+  o: RefreshOptions,
+): Promise<RefreshedSnapshot> {
+  return refreshPositionsWith(snapshot, skipNodeId, (a) => probeAt(a, o));
 }

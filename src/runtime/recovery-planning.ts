@@ -4,7 +4,7 @@
 // intermediate primary, which replicas move to the cluster's primary.
 import type { Analysis, AnalysisSettings } from "../failover/analysis.ts";
 import { analyzeCluster } from "../failover/analyze.ts";
-import { chooseCandidate } from "../failover/candidate.ts";
+import { type CandidateChoice, chooseCandidate } from "../failover/candidate.ts";
 import type { CandidateRefusal } from "../failover/errors.ts";
 import {
   buildPlan,
@@ -40,12 +40,26 @@ export interface RecoverySubject {
   intent: IntentKind | null;
 }
 
+/** Refusals of the planning itself, worded in src/cli/messages/planning.ts. */
+export type PlanningCheckRefusal =
+  /** Alive members whose server the leader could not read just now (position-refresh.ts). */
+  | { code: "planning.position-unknown"; nodeIds: string[] }
+  /** An automatic failover whose failure the analysis no longer finds by planning time. */
+  | { code: "planning.failure-cleared"; nodeId: string };
+
 export type PlanningRefusal =
   | CandidateRefusal
   | PlanError
+  | PlanningCheckRefusal
   | { code: "recovery.primary-serves"; nodeId: string }
   | { code: "recovery.no-primary"; cluster: string }
   | { code: "recovery.nothing-to-repoint"; nodeId: string };
+
+/**
+ * What planning is handed: the leader's snapshot, after a failover's position refresh with the
+ * members it could not read (position-refresh.ts RefreshedSnapshot). Absent: not refreshed.
+ */
+export type PlanningSnapshot = ClusterSnapshot & { positionsUnknown?: readonly string[] };
 
 export interface PlanningSettings {
   plan: PlanSettings;
@@ -62,10 +76,42 @@ function member(snapshot: ClusterSnapshot, nodeId: string, staleAfterMs: number)
   };
 }
 
-function othersOf(snapshot: ClusterSnapshot, exclude: readonly string[], staleAfterMs: number): PlanMember[] {
+function othersOf(
+  snapshot: ClusterSnapshot,
+  exclude: readonly string[],
+  staleAfterMs: number,
+  errant: ReadonlySet<string>,
+): PlanMember[] {
   return dbAgents(snapshot.view)
     .filter((a) => !exclude.includes(a.nodeId))
-    .map((a) => member(snapshot, a.nodeId, staleAfterMs));
+    .map((a) => ({ ...member(snapshot, a.nodeId, staleAfterMs), errant: errant.has(a.nodeId) }));
+}
+
+/** Members holding transactions the failed primary never had, as the candidate choice found them. */
+function errantOf(choice: Extract<CandidateChoice, { ok: true }>): Set<string> {
+  const ranked = choice.ranking.filter((r) => r.errantGtids !== "").map((r) => r.nodeId);
+  const excluded = choice.excluded
+    .filter((e) => e.reason.code === "failover.excluded-errant-gtids")
+    .map((e) => e.nodeId);
+  return new Set([...ranked, ...excluded]);
+}
+
+/**
+ * Before a failover is planned: the failure must still be there for an automatic one (it may
+ * have cleared during detection hooks and the refresh), and every alive member's position must
+ * have been read just now, since a member ranked on a stale position may be the one ahead.
+ */
+function failoverPrecheck(
+  snapshot: PlanningSnapshot,
+  subject: RecoverySubject,
+  finding: Analysis | null,
+): PlanningCheckRefusal | null {
+  if (subject.kind !== "failover") return null;
+  if (subject.trigger === "automatic" && finding === null)
+    return { code: "planning.failure-cleared", nodeId: subject.failedNodeId };
+  const unknown = snapshot.positionsUnknown ?? [];
+  if (unknown.length > 0) return { code: "planning.position-unknown", nodeIds: [...unknown] };
+  return null;
 }
 
 /** The analysis finding about `nodeId` now, if any (hostUnreachable and the failure type come from it). */
@@ -80,13 +126,32 @@ function preferredOf(snapshot: ClusterSnapshot, subject: RecoverySubject): strin
   return resolveMember(snapshot, subject.preferred) ?? subject.preferred;
 }
 
-function planPrimaryChange(
+/**
+ * An old primary's fence (SET GLOBAL read_only) waits behind commits held in a semi-sync wait,
+ * which end only at the source's rpl_semi_sync_master_timeout: cut off from its replicas, the
+ * primary is read-only that much later than fence_after, still writable to any client that
+ * reaches it. The wait for its fence grows by that timeout, as it last reported it.
+ */
+function failoverFenceSettings(
   snapshot: ClusterSnapshot,
+  failedId: string,
+  plan: PlanSettings,
+): PlanSettings {
+  const inst = snapshot.view.agents.find((a) => a.nodeId === failedId)?.instance ?? null;
+  const semi = inst?.reachable ? inst.semiSync : null;
+  const holdMs = semi?.sourceEnabled ? (semi.sourceTimeoutMs ?? 0) : 0;
+  return holdMs > 0 ? { ...plan, fenceMarginMs: plan.fenceMarginMs + holdMs } : plan;
+}
+
+function planPrimaryChange(
+  snapshot: PlanningSnapshot,
   subject: RecoverySubject,
   s: PlanningSettings,
 ): Result<Plan, PlanningRefusal> {
   const failedId = subject.failedNodeId;
   const finding = findingFor(snapshot, failedId, s);
+  const unfit = failoverPrecheck(snapshot, subject, finding);
+  if (unfit !== null) return err(unfit);
   if (subject.kind === "failover" && subject.trigger === "manual" && finding === null && !subject.force) {
     const failed = member(snapshot, failedId, s.staleAfterMs);
     if (failed.serverReachable) return err({ code: "recovery.primary-serves", nodeId: failedId });
@@ -98,7 +163,7 @@ function planPrimaryChange(
   });
   if (!choice.ok) return err(choice.reason);
   const to = choice.candidate.nodeId;
-  const replicas = othersOf(snapshot, [failedId, to], s.staleAfterMs);
+  const replicas = othersOf(snapshot, [failedId, to], s.staleAfterMs, errantOf(choice));
   const common = {
     candidate: member(snapshot, to, s.staleAfterMs),
     replicas,
@@ -110,8 +175,10 @@ function planPrimaryChange(
       ? planSwitchover({ ...common, primary: member(snapshot, failedId, s.staleAfterMs) })
       : planFailover({
           ...common,
+          settings: failoverFenceSettings(snapshot, failedId, s.plan),
           failed: member(snapshot, failedId, s.staleAfterMs),
           hostUnreachable: finding?.hostUnreachable ?? false,
+          acceptLoss: subject.force,
         });
   return planned.ok ? planned : err(planned.error);
 }
@@ -145,7 +212,7 @@ function planIntermediate(
 }
 
 export function planRecovery(
-  snapshot: ClusterSnapshot,
+  snapshot: PlanningSnapshot,
   subject: RecoverySubject,
   s: PlanningSettings,
 ): Result<Plan, PlanningRefusal> {

@@ -17,6 +17,7 @@ import { mysqlActionsMessages } from "./mysql-actions.ts";
 import { netMessages } from "./net.ts";
 import { obsMessages } from "./obs.ts";
 import { overrideMessages } from "./override.ts";
+import { planningMessages } from "./planning.ts";
 import { raftMessages } from "./raft.ts";
 import { raftHostMessages } from "./raft-host.ts";
 import { readMessages } from "./read.ts";
@@ -45,6 +46,7 @@ export const allMessages: AnyMessageTable = {
   ...(netMessages as AnyMessageTable),
   ...(obsMessages as AnyMessageTable),
   ...(overrideMessages as AnyMessageTable),
+  ...(planningMessages as AnyMessageTable),
   ...(raftMessages as AnyMessageTable),
   ...(raftHostMessages as AnyMessageTable),
   ...(readMessages as AnyMessageTable),

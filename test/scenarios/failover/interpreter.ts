@@ -78,8 +78,12 @@ class Scenario {
           primary:
             primary === null ? null : { nodeId: primary, key: keyOf(primary), epoch: this.m.ledger.epoch },
           primaryAddresses: [],
+          // As in the ledger: a switchover intent's recovery runs under the intent's id, and a
+          // recorded plan (the `plan` command) gives the recovery its successor.
           activeRecovery:
-            r?.kind === "failover" ? { id: "r1", failedNodeId: r.from, successor: r.successor } : null,
+            r === null || r === undefined
+              ? null
+              : { id: r.kind === "switchover" ? "s1" : "r1", failedNodeId: r.from, successor: r.successor },
           switchover: r?.kind === "switchover" ? { id: "s1", from: r.from, to: r.successor } : null,
         },
         local: this.m.instance(id),

@@ -120,6 +120,32 @@ describe("resumePlan", () => {
     );
   });
 
+  test("review 2 item 5: a failover that waits for the candidate to catch up resumes as a failover", () => {
+    // wait-caught-up used to mark a stored plan as a switchover.
+    const fenced = unwrap(
+      planFailover({
+        failed: member("db1"),
+        candidate: member("db2"),
+        replicas: [member("db3")],
+        epoch: 4,
+        hostUnreachable: false,
+        settings: SETTINGS,
+      }),
+    );
+    expect(planStepNames(fenced)).toContain("wait-caught-up:db2:db1");
+    const rebuilt = unwrap(
+      resumePlan({
+        names: planStepNames(fenced),
+        fromNodeId: "db1",
+        successor: "db2",
+        alive: new Set(["db1", "db2", "db3"]),
+        settings: SETTINGS,
+      }),
+    );
+    expect(rebuilt.kind).toBe("failover");
+    expect(rebuilt).toEqual(fenced);
+  });
+
   test("a step name no keel writes is refused, not skipped", () => {
     const names = [...planStepNames(failover).slice(0, 3), "reboot:db2"];
     expect(resumePlan({ names, fromNodeId: "db1", successor: "db2", alive, settings: SETTINGS })).toEqual({
@@ -155,6 +181,8 @@ describe("nextSteps", () => {
       skippedSteps: [
         "wait-fence-after:db1:2000",
         "wait-relay-applied:db2",
+        "wait-caught-up:db2:db3",
+        "wait-caught-up:db2:db4",
         "promote:db2",
         "set-primary:db2:4",
         "make-writable:db2:5",

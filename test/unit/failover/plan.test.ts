@@ -58,6 +58,8 @@ describe("planFailover", () => {
       "run-hooks:PreFailover",
       "wait-fence-after:db1:2000",
       "wait-relay-applied:db2",
+      "wait-caught-up:db2:db3",
+      "wait-caught-up:db2:db4",
       "promote:db2",
       "set-primary:db2:7",
       "make-writable:db2:8",
@@ -67,7 +69,7 @@ describe("planFailover", () => {
       "run-hooks:PostFailover",
       "run-hooks:PostUnsuccessfulFailover",
     ]);
-    expect(plan).toMatchObject({ kind: "failover", fromNodeId: "db1", successor: "db2", pointOfNoReturn: 4 });
+    expect(plan).toMatchObject({ kind: "failover", fromNodeId: "db1", successor: "db2", pointOfNoReturn: 6 });
     expect(plan.steps[1]).toMatchObject({ performer: { by: "leader" }, onFailure: "abort", boundMs: 10_000 });
   });
 
@@ -83,7 +85,7 @@ describe("planFailover", () => {
     expect(plan.steps[1]?.action).toEqual({ kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 });
     expect(plan.steps[1]?.performer).toEqual({ by: "leader" });
     expect(plan.steps[0]?.name).toBe("run-hooks:PreFailover");
-    expect(plan.pointOfNoReturn).toBe(4);
+    expect(plan.pointOfNoReturn).toBe(6);
   });
 
   test("the mysqld of a primary whose agent lives did not answer: the plan never skips the wait (two writers otherwise)", () => {
@@ -137,6 +139,8 @@ describe("planFailover", () => {
       "run-hooks:PreFailover": { by: "leader" },
       "wait-fence-after:db1:2000": { by: "leader" },
       "wait-relay-applied:db2": { by: "agent", nodeId: "db2" },
+      "wait-caught-up:db2:db3": { by: "agent", nodeId: "db2" },
+      "wait-caught-up:db2:db4": { by: "agent", nodeId: "db2" },
       "promote:db2": { by: "agent", nodeId: "db2" },
       "set-primary:db2:7": { by: "leader" },
       "make-writable:db2:8": { by: "agent", nodeId: "db2" },
@@ -155,17 +159,19 @@ describe("planFailover", () => {
       ["run-hooks:PreFailover", "abort", "on-success", 0, null],
       ["wait-fence-after:db1:2000", "abort", "on-success", 1, 10_000],
       ["wait-relay-applied:db2", "abort", "on-success", 2, 10_000],
-      ["promote:db2", "abort", "on-success", 3, null],
-      ["set-primary:db2:7", "abort", "on-success", 4, null],
-      ["make-writable:db2:8", "continue", "on-success", 5, null],
-      ["repoint:db3:db2", "continue", "on-success", 6, null],
-      ["repoint:db4:db2", "continue", "on-success", 6, null],
-      ["run-hooks:PostMasterFailover", "continue", "on-success", 7, null],
-      ["run-hooks:PostFailover", "continue", "on-success", 8, null],
-      ["run-hooks:PostUnsuccessfulFailover", "continue", "on-failure", 9, null],
+      ["wait-caught-up:db2:db3", "abort", "on-success", 3, 10_000],
+      ["wait-caught-up:db2:db4", "abort", "on-success", 4, 10_000],
+      ["promote:db2", "abort", "on-success", 5, null],
+      ["set-primary:db2:7", "abort", "on-success", 6, null],
+      ["make-writable:db2:8", "continue", "on-success", 7, null],
+      ["repoint:db3:db2", "continue", "on-success", 8, null],
+      ["repoint:db4:db2", "continue", "on-success", 8, null],
+      ["run-hooks:PostMasterFailover", "continue", "on-success", 9, null],
+      ["run-hooks:PostFailover", "continue", "on-success", 10, null],
+      ["run-hooks:PostUnsuccessfulFailover", "continue", "on-failure", 11, null],
     ]);
     expect(plan.steps.map((s) => s.index)).toEqual(plan.steps.map((_, i) => i));
-    expect(plan.steps[3]?.done).toBe("db2 has no replication channel");
+    expect(plan.steps[5]?.done).toBe("db2 has no replication channel");
   });
 
   test("planning twice, or with the members in another order, gives the identical plan", () => {
@@ -197,19 +203,52 @@ describe("planFailover", () => {
   });
 
   test("at most LEDGER_PLAN_STEPS_MAX steps: one replica more is refused", () => {
-    const fixedSteps = 9; // hooks ×4, fence wait, relay, promote, set-primary, make-writable
+    // hooks ×4, fence wait, relay, promote, set-primary, make-writable; then per replica a
+    // catch-up check and a repoint.
+    const fixedSteps = 9;
+    const most = Math.floor((LEDGER_PLAN_STEPS_MAX - fixedSteps) / 2);
     const replicas = (n: number) => Array.from({ length: n }, (_, i) => member(`r${i}`));
-    const fits = planFailover(failoverInput({ replicas: replicas(LEDGER_PLAN_STEPS_MAX - fixedSteps) }));
-    expect(fits.ok && fits.value.steps.length).toBe(LEDGER_PLAN_STEPS_MAX);
-    const over = planFailover(failoverInput({ replicas: replicas(LEDGER_PLAN_STEPS_MAX - fixedSteps + 1) }));
+    const fits = planFailover(failoverInput({ replicas: replicas(most) }));
+    expect(fits.ok && fits.value.steps.length).toBe(fixedSteps + 2 * most);
+    const over = planFailover(failoverInput({ replicas: replicas(most + 1) }));
     expect(over).toEqual({
       ok: false,
       error: {
         code: "failover.plan-too-many-steps",
-        steps: LEDGER_PLAN_STEPS_MAX + 1,
+        steps: fixedSteps + 2 * (most + 1),
         maxSteps: LEDGER_PLAN_STEPS_MAX,
       },
     });
+  });
+
+  test("review 2 item 5: a fenced old primary that answers is caught up with before promote", () => {
+    // Before the fix the plan went fence → relay → promote: writes the old primary committed
+    // after the candidate was chosen were lost.
+    const names = planStepNames(planOf(planFailover(failoverInput({ failed: member("db1") }))));
+    const caught = names.indexOf("wait-caught-up:db2:db1");
+    expect(caught).toBeGreaterThan(names.indexOf("fence:db1"));
+    expect(caught).toBeLessThan(names.indexOf("promote:db2"));
+    // An old primary that is only outwaited (not answering) cannot be read: no wait on it.
+    const waited = planStepNames(planOf(planFailover(failoverInput())));
+    expect(waited.some((n) => n.endsWith(":db1") && n.startsWith("wait-caught-up:"))).toBe(false);
+  });
+
+  test("review 2 item 5: before promote the candidate must hold every answering replica's GTIDs", () => {
+    const replicas = [
+      member("db5"),
+      member("db3", { serverReachable: false }),
+      member("db4"),
+      member("db6", { errant: true }),
+    ];
+    const names = planStepNames(planOf(planFailover(failoverInput({ replicas }))));
+    const checks = names.filter((n) => n.startsWith("wait-caught-up:"));
+    expect(checks).toEqual(["wait-caught-up:db2:db4", "wait-caught-up:db2:db5"]);
+    for (const c of checks) expect(names.indexOf(c)).toBeLessThan(names.indexOf("promote:db2"));
+    // --force accepted the loss: only the fenced old primary is still waited on.
+    const forced = planStepNames(
+      planOf(planFailover(failoverInput({ replicas, acceptLoss: true, failed: member("db1") }))),
+    );
+    expect(forced.filter((n) => n.startsWith("wait-caught-up:"))).toEqual(["wait-caught-up:db2:db1"]);
   });
 });
 

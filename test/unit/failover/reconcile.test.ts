@@ -24,6 +24,9 @@ function ledger(patch: Partial<ReconcileLedgerView> = {}): ReconcileLedgerView {
   };
 }
 
+const SWITCHOVER = { id: "s1", from: "db1", to: "db2" };
+const SWITCHOVER_PLANNED = { id: "s1", failedNodeId: "db1", successor: "db2" };
+
 /** db1 is the named primary; `self` picks whose server is local; `readOnly` overrides its flag. */
 function input(self: string, opts: { readOnly?: boolean } & Partial<ReconcileInput> = {}): ReconcileInput {
   const { readOnly, ...patch } = opts;
@@ -94,13 +97,39 @@ describe("reconcile: writability", () => {
       [fence("not-primary"), notPrimary],
     ],
     [
-      "writable primary being switched over from: fenced",
-      input("db1", { ledger: ledger({ switchover: { id: "s1", from: "db1", to: "db2" } }) }),
+      "writable primary whose switchover plan is recorded: fenced",
+      input("db1", { ledger: ledger({ switchover: SWITCHOVER, activeRecovery: SWITCHOVER_PLANNED }) }),
       [fence("switchover")],
     ],
     [
-      "read-only primary being switched over from: not made writable",
-      input("db1", { readOnly: true, ledger: ledger({ switchover: { id: "s1", from: "db1", to: "db2" } }) }),
+      "read-only primary whose switchover plan is recorded: not made writable",
+      input("db1", {
+        readOnly: true,
+        ledger: ledger({ switchover: SWITCHOVER, activeRecovery: SWITCHOVER_PLANNED }),
+      }),
+      [],
+    ],
+    [
+      // review 2 item 10: the planner may still refuse (a mistaken `keel failover` of a healthy primary).
+      "a switchover intent without a recorded plan: the primary keeps serving",
+      input("db1", { ledger: ledger({ switchover: SWITCHOVER }) }),
+      [],
+    ],
+    [
+      "an intent whose recovery is only detected: the primary keeps serving",
+      input("db1", {
+        ledger: ledger({
+          switchover: SWITCHOVER,
+          activeRecovery: { id: "s1", failedNodeId: "db1", successor: null },
+        }),
+      }),
+      [],
+    ],
+    [
+      "a detected recovery of a primary that answers writable: not fenced before its plan is recorded",
+      input("db1", {
+        ledger: ledger({ activeRecovery: { id: "r1", failedNodeId: "db1", successor: null } }),
+      }),
       [],
     ],
     [

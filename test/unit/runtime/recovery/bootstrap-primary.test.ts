@@ -39,6 +39,20 @@ describe("bootstrap primary", () => {
     expect(decide(healthy("mariadb", 3).mysqldDown("db3")).type).toBe("wait");
   });
 
+  test("review 2 item 11: a lone writable member is not adopted before every configured voter is heard", () => {
+    // db1 alone in gossip, writable: before the fix it was adopted while db2 (maybe the real
+    // primary's agent) had not been heard yet.
+    const lone = snapshotOf(healthy("mariadb", 1).build(), new Ledger());
+    const d = decideBootstrap(lone, 1_500, { voters: ["db1", "db2", "w1"] });
+    expect(d).toEqual({ type: "wait", why: "voters not heard from yet: db2, w1" });
+    // Every voter heard (a witness included): the one writable root is adopted.
+    const all = snapshotOf(healthy("mariadb", 3).witness("w1").build(), new Ledger());
+    expect(decideBootstrap(all, 1_500, { voters: ["db1", "db2", "db3", "w1"] })).toMatchObject({
+      type: "adopt",
+      nodeId: "db1",
+    });
+  });
+
   test("a ledger that names a primary is settled", () => {
     const ledger = new Ledger();
     ledger.apply({

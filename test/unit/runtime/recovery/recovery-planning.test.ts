@@ -1,0 +1,99 @@
+// Planning a primary change from the leader's snapshot (review 2 items 5 and 6): a failover waits
+// for the candidate to hold every answering replica's GTIDs before promote, refuses when an alive
+// member's position could not be read just now, and an automatic one refuses a cleared failure.
+import { describe, expect, test } from "bun:test";
+import { planStepNames } from "../../../../src/failover/plan.ts";
+import { Ledger } from "../../../../src/raft/ledger.ts";
+import { encodeLedgerCommand } from "../../../../src/raft/ledger-commands.ts";
+import type { ClusterSnapshot } from "../../../../src/runtime/cluster-snapshot.ts";
+import {
+  type PlanningSettings,
+  planRecovery,
+  type RecoverySubject,
+} from "../../../../src/runtime/recovery-planning.ts";
+import { healthy } from "../../failover/view-builder.ts";
+import { snapshotOf } from "./fixture.ts";
+
+const SETTINGS: PlanningSettings = {
+  staleAfterMs: 1_500,
+  analysis: {},
+  plan: { fenceAfterMs: 1_500, fenceMarginMs: 1_000, catchupTimeoutMs: 10_000 },
+};
+
+const REPLICAS = ["db2", "db3", "db4"];
+
+function ledgerNaming(primary: string): Ledger {
+  const ledger = new Ledger();
+  const data = encodeLedgerCommand({ type: "set-primary", primary, expectedEpoch: 0 });
+  const r = ledger.apply({ index: 1, term: 1, data });
+  if (!r.ok) throw new Error(r.error.code);
+  return ledger;
+}
+
+function deadPrimarySnapshot(): ClusterSnapshot {
+  const view = healthy("mariadb", 4).mysqldDown("db1").checksFail(REPLICAS, 0).ioDown(REPLICAS).build();
+  return snapshotOf(view, ledgerNaming("db1"));
+}
+
+const subject = (patch: Partial<RecoverySubject> = {}): RecoverySubject => ({
+  id: "auto-1",
+  kind: "failover",
+  trigger: "automatic",
+  failedNodeId: "db1",
+  analysis: "DeadPrimary",
+  preferred: "",
+  force: false,
+  intent: null,
+  ...patch,
+});
+
+function stepsOf(r: ReturnType<typeof planRecovery>): string[] {
+  if (!r.ok) throw new Error(`unexpected ${r.error.code}`);
+  return planStepNames(r.value);
+}
+
+describe("planRecovery", () => {
+  test("a dead primary's failover makes the candidate hold every answering replica's GTIDs before promote", () => {
+    const names = stepsOf(planRecovery(deadPrimarySnapshot(), subject(), SETTINGS));
+    const promote = names.findIndex((n) => n.startsWith("promote:"));
+    const candidate = names[promote]?.split(":")[1] ?? "";
+    const checks = names.filter((n) => n.startsWith("wait-caught-up:"));
+    const others = REPLICAS.filter((id) => id !== candidate);
+    expect(checks).toEqual(others.map((id) => `wait-caught-up:${candidate}:${id}`));
+    for (const c of checks) expect(names.indexOf(c)).toBeLessThan(promote);
+  });
+
+  test("a forced failover accepted loss: the replicas are not waited on", () => {
+    const names = stepsOf(
+      planRecovery(deadPrimarySnapshot(), subject({ trigger: "manual", force: true }), SETTINGS),
+    );
+    expect(names.filter((n) => n.startsWith("wait-caught-up:"))).toEqual([]);
+  });
+
+  test("review 2 item 6: an alive member the leader could not read refuses the failover", () => {
+    // Before the fix the member was ranked on its gossiped (probe-old) position.
+    const snapshot = { ...deadPrimarySnapshot(), positionsUnknown: ["db3"] };
+    expect(planRecovery(snapshot, subject(), SETTINGS)).toEqual({
+      ok: false,
+      error: { code: "planning.position-unknown", nodeIds: ["db3"] },
+    });
+    // A switchover catches the candidate up from the live primary: positions need no refresh.
+    const healthySnap = {
+      ...snapshotOf(healthy("mariadb", 3).build(), ledgerNaming("db1")),
+      positionsUnknown: ["db3"],
+    };
+    const sw = planRecovery(healthySnap, subject({ kind: "switchover", trigger: "manual" }), SETTINGS);
+    expect(sw.ok).toBe(true);
+  });
+
+  test("review 2 item 5: an automatic failover whose failure cleared by planning time is refused", () => {
+    const snapshot = snapshotOf(healthy("mariadb", 3).build(), ledgerNaming("db1"));
+    expect(planRecovery(snapshot, subject(), SETTINGS)).toEqual({
+      ok: false,
+      error: { code: "planning.failure-cleared", nodeId: "db1" },
+    });
+    // A manual one is judged by the operator's flags, as before.
+    const manual = planRecovery(snapshot, subject({ trigger: "manual" }), SETTINGS);
+    expect(manual.ok ? null : manual.error.code).toBe("recovery.primary-serves");
+  });
+});
