@@ -342,3 +342,10 @@ export const ACTION_RELAY_TAIL_STALL_MS = 1_000;
 export const OPERATOR_OVERRIDE_TTL_MS_DEFAULT = 30 * 60_000;
 /** The longest override an operator can ask for: past it the normal rules (self-fencing) return. */
 export const OPERATOR_OVERRIDE_TTL_MS_MAX = 24 * 3_600_000;
+
+// --- recovery runtime shutdown (recovery-wiring.ts) ---
+/**
+ * How long stopping the agent waits for the leader's recovery runner to wind down (its step calls
+ * are failed at once; a hook or statement still running is left to its own bound).
+ */
+export const RECOVERY_STOP_WAIT_MS = 3_000;

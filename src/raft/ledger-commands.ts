@@ -6,7 +6,16 @@ import { err, ok, type Result } from "../lib/result.ts";
 
 export type StepStatus = "done" | "failed";
 
-export type LedgerCommand =
+export type LedgerCommand = LedgerCommandBody & {
+  /**
+   * The term of the leader that proposed it, for commands only that leader may make (the recovery
+   * runner's): the ledger refuses the entry if it commits under another term, i.e. if it was
+   * forwarded or re-proposed after leadership moved. Absent: any leader may commit it.
+   */
+  term?: number;
+};
+
+export type LedgerCommandBody =
   /** Compare-and-set on the epoch: only the holder of the current epoch can move the primary. */
   | { type: "set-primary"; primary: string; expectedEpoch: number }
   | { type: "pause"; by: string; reason: string; wallMs: number }
@@ -54,6 +63,11 @@ const oneOf = <T extends string>(o: Fields, f: string, allowed: readonly T[]): T
 };
 
 function decodeFields(o: Fields): LedgerCommand {
+  const body = decodeBody(o);
+  return o.term === undefined ? body : { ...body, term: nat(o, "term") };
+}
+
+function decodeBody(o: Fields): LedgerCommandBody {
   const id = () => str(o, "id");
   switch (o.type) {
     case "set-primary":

@@ -45,7 +45,11 @@ export type LedgerRejection =
   | { code: "ledger.bad-transition"; index: number; id: string; state: RecoveryState; command: string }
   | { code: "ledger.recovery-in-progress"; index: number; id: string; activeId: string }
   | { code: "ledger.switchover-in-progress"; index: number; id: string }
-  | { code: "ledger.limit-reached"; index: number; what: string };
+  | { code: "ledger.limit-reached"; index: number; what: string }
+  /** The command was proposed by the leader of `term` but committed under `entryTerm`. */
+  | { code: "ledger.stale-term"; index: number; term: number; entryTerm: number }
+  /** The step already has an outcome; a different one never replaces it. */
+  | { code: "ledger.step-recorded"; index: number; id: string; step: number; status: StepStatus };
 
 /** `repeat`: the command was an exact copy of one already applied (a retried proposal that got
  *  appended twice); the state already says what it asks, so it counts as applied, changing nothing. */
@@ -87,6 +91,11 @@ export class Ledger {
     if (entry.data.length === 0) return ok({ applied: "no-op" });
     const cmd = decodeLedgerCommand(entry.data);
     if (!cmd.ok) return err({ code: "ledger.entry-malformed", index: entry.index, field: cmd.error.field });
+    // A leader-only command that commits under another term was forwarded or re-proposed after
+    // its leader was deposed: that leader's view of the recovery is no longer the cluster's.
+    const term = cmd.value.term;
+    if (term !== undefined && term !== entry.term)
+      return err({ code: "ledger.stale-term", index: entry.index, term, entryTerm: entry.term });
     const rejected = this.execute(cmd.value, entry.index);
     if (rejected === REPEAT) return ok({ applied: cmd.value.type, repeat: true });
     return rejected ? err(rejected) : ok({ applied: cmd.value.type });
@@ -175,6 +184,11 @@ export class Ledger {
       case "recovery-step": {
         const step = r.steps[c.step];
         if (r.state !== "planned" || step === undefined) return bad;
+        // First outcome wins: a late result from a deposed leader must not rewrite what the
+        // current one already acted on.
+        if (step.status === c.status) return REPEAT;
+        if (step.status !== "pending")
+          return { code: "ledger.step-recorded", index, id: r.id, step: c.step, status: step.status };
         step.status = c.status;
         step.detail = c.detail;
         return null;

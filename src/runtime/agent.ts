@@ -357,7 +357,8 @@ async function stopAgent(
   // Gossip keeps ticking a moment so the farewell reaches peers that missed the first send.
   await new Promise((resolve) => setTimeout(resolve, AGENT_LEAVE_FLUSH_MS));
   clearInterval(loop);
-  for (const h of p.hosts) await h.stop?.();
+  // Last attached first: recovery and the reconciler propose through raft, so raft stops last.
+  for (const h of [...p.hosts].reverse()) await h.stop?.();
   await http?.stop();
   await p.udp.close();
   await p.prober?.close();

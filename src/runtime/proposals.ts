@@ -60,6 +60,8 @@ interface Pending {
   attempts: number;
   nextSendMs: number;
   leaderSeen: string | null;
+  /** Only this node may append it, while it leads this term (proposeAsLeader); null: anywhere. */
+  leaderTerm: number | null;
   resolve(r: ProposalResult): void;
 }
 
@@ -97,6 +99,29 @@ export class Proposer {
 
   /** Resolves once the command is applied (or rejected) by the ledger, or with why it wasn't. */
   propose(cmd: LedgerCommand, timeoutMs: number, nowMs: number): Promise<ProposalResult> {
+    return this.enqueue(cmd, null, timeoutMs, nowMs);
+  }
+
+  /**
+   * For decisions only the leader of `term` may make (the recovery runner's): stamped with the
+   * term, so the ledger refuses it if it commits under another; appended here only while this
+   * node leads that term, never forwarded. Once it doesn't, the answer is raft.no-leader.
+   */
+  proposeAsLeader(
+    cmd: LedgerCommand,
+    term: number,
+    timeoutMs: number,
+    nowMs: number,
+  ): Promise<ProposalResult> {
+    return this.enqueue({ ...cmd, term }, term, timeoutMs, nowMs);
+  }
+
+  private enqueue(
+    cmd: LedgerCommand,
+    leaderTerm: number | null,
+    timeoutMs: number,
+    nowMs: number,
+  ): Promise<ProposalResult> {
     if (this.pending.size >= PROPOSALS_PENDING_MAX)
       return Promise.resolve(err({ code: "raft.proposals-busy", max: PROPOSALS_PENDING_MAX }));
     return new Promise((resolve) => {
@@ -111,6 +136,7 @@ export class Proposer {
         attempts: 0,
         nextSendMs: nowMs,
         leaderSeen: null,
+        leaderTerm,
         resolve,
       });
       this.tick(nowMs);
@@ -137,6 +163,11 @@ export class Proposer {
       return;
     }
     if (p.local !== null) return; // appended here; waiting for the apply
+    if (p.leaderTerm !== null) {
+      if (st.role === "leader" && st.term === p.leaderTerm) this.submitLocal(p, st);
+      else this.finish(p, err({ code: "raft.no-leader", term: st.term, waitedMs: nowMs - p.startedMs }));
+      return;
+    }
     if (st.role === "leader") {
       this.submitLocal(p, st);
       return;

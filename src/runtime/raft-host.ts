@@ -66,6 +66,8 @@ export class RaftHost {
   private readonly heardAtMs = new Map<string, number>();
   private knownLeader: string | null = null;
   private haltedBy: RaftHostError | null = null;
+  /** Term of the last entry applied to the ledger (0 before any). */
+  private appliedTerm = 0;
 
   private constructor(init: RaftHostInit, loaded: LoadedRaftState, ledger: Ledger) {
     this.config = init.config;
@@ -101,6 +103,18 @@ export class RaftHost {
 
   status(): RaftStatus {
     return this.node.status();
+  }
+
+  /**
+   * The term this node leads in, once its ledger holds everything committed before that term;
+   * null otherwise. A new leader learns the commit point only when its term's first entry (the
+   * no-op) applies: until then its ledger may lag what the last leader recorded, and acting on
+   * it would redo or contradict recorded decisions.
+   */
+  leaderTerm(): number | null {
+    const st = this.node.status();
+    if (this.haltedBy !== null || st.role !== "leader") return null;
+    return this.appliedTerm === st.term ? st.term : null;
   }
 
   /** Monotonic ms this host last heard from `peer`, or null if never. */
@@ -192,6 +206,7 @@ export class RaftHost {
 
   private applyCommitted(committed: readonly Entry[]): void {
     for (const entry of committed) {
+      this.appliedTerm = entry.term;
       const result = this.ledger.apply(entry);
       if (!result.ok) this.emit({ type: "ledger-rejected", index: entry.index, rejection: result.error });
       else if (result.value.applied !== "no-op")

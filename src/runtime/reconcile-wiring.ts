@@ -170,7 +170,7 @@ export function attachReconciler(w: ReconcileWiring): Result<ReconcileRuntime, R
     overridden: (nowMs) => override.active(nowMs) !== null,
   });
   reconcilerRef.current = reconciler;
-  raft.host.onApplied((a) => {
+  const unsubscribeApplied = raft.host.onApplied((a) => {
     if (a.result.ok && a.result.value.applied === "no-op") return;
     reconciler.onLedgerChange(clock.monoMs());
   });
@@ -225,6 +225,7 @@ export function attachReconciler(w: ReconcileWiring): Result<ReconcileRuntime, R
     },
     routes: { ...routes, ...overrideRoutes },
     stop: async () => {
+      unsubscribeApplied(); // no ledger change may reach a stopping reconciler
       rpc.close();
       await reconciler.stop();
       audit.log?.close();

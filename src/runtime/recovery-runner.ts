@@ -8,6 +8,7 @@ import { analyzeCluster } from "../failover/analyze.ts";
 import { checkRecoveryGuards, type RecoveryRecord } from "../failover/guards.ts";
 import { resumePlan } from "../failover/plan-progress.ts";
 import { RECOVERY_EVENTS_REMEMBERED } from "../lib/limits.ts";
+import { err } from "../lib/result.ts";
 import { orchestratorName } from "../model/analysis-code.ts";
 import type { LedgerState, Recovery } from "../raft/ledger.ts";
 import type { LedgerCommand } from "../raft/ledger-commands.ts";
@@ -36,10 +37,15 @@ export interface RunnerSettings extends PlanningSettings {
 
 export interface RunnerDeps {
   cluster: string;
-  isLeader(): boolean;
+  /**
+   * The term this node leads in once its ledger has caught up with it (RaftHost.leaderTerm);
+   * null: not leading, or not yet caught up: nothing is assessed.
+   */
+  leaderTerm(): number | null;
   ledger(): Readonly<LedgerState>;
   snapshot(): ClusterSnapshot;
-  propose(cmd: LedgerCommand): Promise<ProposalResult>;
+  /** Proposes as the leader of `term` (Proposer.proposeAsLeader): never forwarded. */
+  propose(cmd: LedgerCommand, term: number): Promise<ProposalResult>;
   executor: StepPerformer;
   settings: RunnerSettings;
   wallMs(): number;
@@ -55,6 +61,10 @@ const ALERTS = [
   "LockedSemiSyncPrimary",
   "AllReplicasNotReplicating",
 ];
+
+function isActionableFailure(a: Analysis): boolean {
+  return a.actionable && (PRIMARY_FAILURES.includes(a.code) || a.code === "DeadIntermediatePrimary");
+}
 
 function isActive(r: Recovery): boolean {
   return r.state === "detected" || r.state === "planned";
@@ -81,32 +91,66 @@ export class RecoveryRunner {
   /** Standing conditions already reported, so each is an event once per episode. */
   private readonly said = new Set<string>();
   private readonly driver: RecoveryDriver;
+  /** The term the current assessment acts for; null between assessments. */
+  private term: number | null = null;
+  private stopped = false;
 
   constructor(private readonly d: RunnerDeps) {
-    this.driver = new RecoveryDriver(d, (level, kind, message, data) =>
-      this.event(level, kind, message, data),
+    this.driver = new RecoveryDriver(
+      { ...d, isLeader: () => this.leading(), propose: (cmd) => this.proposeAsLeader(cmd) },
+      (level, kind, message, data) => this.event(level, kind, message, data),
     );
   }
 
   /** Called every tick and whenever gossip or the ledger changes; never overlaps itself. */
   tick(): void {
-    if (!this.d.isLeader()) {
+    if (this.stopped) return;
+    const term = this.d.leaderTerm();
+    if (term === null) {
       this.said.clear();
       return;
     }
     if (this.busy !== null) return;
+    this.term = term;
     this.busy = this.assess()
       .catch((e: unknown) => {
         if (!(e instanceof NotLeading)) this.event("error", "recovery.runner-failed", String(e), {});
       })
       .finally(() => {
         this.busy = null;
+        this.term = null;
       });
   }
 
   /** Resolves once the current assessment (and any recovery it drives) is over. */
   async idle(): Promise<void> {
     await this.busy;
+  }
+
+  /** No new assessment starts, the one running stops at its next step; resolves once it has. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.idle();
+  }
+
+  /** The term the running assessment acts in, while this node still leads it; else null. */
+  drivingTerm(): number | null {
+    return this.leading() ? this.term : null;
+  }
+
+  /** Whether the running assessment may still act: this node leads the term it started in. */
+  leading(): boolean {
+    return !this.stopped && this.term !== null && this.d.leaderTerm() === this.term;
+  }
+
+  /**
+   * A proposal of the running assessment (the executor's set-primary too), as the leader of its
+   * term; refused once this node no longer leads that term or the runner stops.
+   */
+  proposeAsLeader(cmd: LedgerCommand): Promise<ProposalResult> {
+    if (this.term === null || !this.leading())
+      return Promise.resolve(err({ code: "raft.no-leader", term: this.term ?? 0, waitedMs: 0 }));
+    return this.d.propose(cmd, this.term);
   }
 
   private async assess(): Promise<void> {
@@ -118,14 +162,17 @@ export class RecoveryRunner {
     const snapshot = this.d.snapshot();
     if (ledger.primary === null) return this.bootstrap(snapshot);
     const analyses = analyzeCluster(snapshot.view, this.d.settings.analysis);
-    const target = analyses.find(
-      (a) => a.actionable && (PRIMARY_FAILURES.includes(a.code) || a.code === "DeadIntermediatePrimary"),
-    );
+    const target = analyses.find(isActionableFailure);
     if (target === undefined) {
       this.alertOnce(analyses);
       return;
     }
     return this.startAutomatic(target, snapshot);
+  }
+
+  private actionableFailureOf(nodeId: string): Analysis | undefined {
+    const analyses = analyzeCluster(this.d.snapshot().view, this.d.settings.analysis);
+    return analyses.find((a) => isActionableFailure(a) && a.nodeId === nodeId);
   }
 
   private alertOnce(analyses: readonly Analysis[]): void {
@@ -152,7 +199,7 @@ export class RecoveryRunner {
       return;
     }
     if (d.type !== "adopt") return;
-    const r = await this.d.propose(d.command);
+    const r = await this.propose(d.command);
     if (r.ok)
       this.event("info", "recovery.bootstrap", `adopted ${d.nodeId} as primary (epoch 1)`, {
         nodeId: d.nodeId,
@@ -221,6 +268,13 @@ export class RecoveryRunner {
     );
     if (veto.vetoed)
       return this.driver.finish(subject, "failed", `hooks.vetoed: OnFailureDetection ${veto.detail}`);
+    // Hooks take time: a primary whose failure cleared meanwhile must not be failed over.
+    if (this.actionableFailureOf(nodeId) === undefined)
+      return this.driver.finish(
+        subject,
+        "failed",
+        `recovery.failure-cleared: ${a.code} of ${nodeId} no longer holds after the detection hooks`,
+      );
     return this.driver.planAndDrive(subject);
   }
 
@@ -265,7 +319,7 @@ export class RecoveryRunner {
   }
 
   private async detect(subject: RecoverySubject, description: string): Promise<boolean> {
-    const r = await this.d.propose({
+    const r = await this.propose({
       type: "recovery-detected",
       id: subject.id,
       analysis: subject.analysis,
@@ -330,7 +384,7 @@ export class RecoveryRunner {
   }
 
   private propose(cmd: LedgerCommand): Promise<ProposalResult> {
-    return this.d.propose(cmd);
+    return this.proposeAsLeader(cmd);
   }
 
   private once(

@@ -7,15 +7,18 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_ANALYSIS_SETTINGS } from "../failover/analysis.ts";
-import { parseStepName } from "../failover/plan-steps.ts";
+import { parseStepName, type StepAction } from "../failover/plan-steps.ts";
 import type { MemberView } from "../gossip/events.ts";
 import {
   PRIMARY_CHECK_INTERVAL_MS_MIN,
+  PROPOSAL_TIMEOUT_MS_DEFAULT,
   RECOVERY_FENCE_MARGIN_MS,
   RECOVERY_REFRESH_DEADLINE_MS,
   RECOVERY_RUNNER_TICK_MS,
   RECOVERY_SETTLE_MS_MIN,
+  RECOVERY_STOP_WAIT_MS,
 } from "../lib/limits.ts";
+import { err } from "../lib/result.ts";
 import type { MysqlAddress } from "../mysql/connect.ts";
 import { type AuditLog, openAuditLog } from "../obs/audit-log.ts";
 import type { Logger } from "../obs/logger.ts";
@@ -30,7 +33,15 @@ import { refreshPositions } from "./position-refresh.ts";
 import { RecoveryExecutor } from "./recovery-executor.ts";
 import { type RecoveryEvent, RecoveryRunner, type RunnerSettings } from "./recovery-runner.ts";
 import { performServerStep, type ServerAccess } from "./server-step.ts";
-import { STEP_CHANNEL, type StepMessage, type StepOutcome, type StepRequest, StepRpc } from "./step-rpc.ts";
+import {
+  type Acceptance,
+  type CallResult,
+  STEP_CHANNEL,
+  type StepMessage,
+  type StepOutcome,
+  type StepRequest,
+  StepRpc,
+} from "./step-rpc.ts";
 
 export interface RecoveryWiring {
   config: Config;
@@ -105,13 +116,52 @@ function localAccessOf(config: Config, witness: boolean): ServerAccess | null {
   };
 }
 
+/** What this agent knows of the ledger, checked before it makes its own server writable. */
+export interface LocalLedgerCheck {
+  selfIds: readonly string[];
+  ledger(): { primary: string | null; epoch: number };
+  quorumOk(): boolean;
+}
+
+/**
+ * The leader's view may be stale, so the agent checks its own: its server becomes writable only
+ * while its ledger names it primary of exactly the step's epoch and it hears a quorum. Null: go.
+ */
+export function writableRefusal(action: StepAction, check: LocalLedgerCheck): string | null {
+  if (action.kind !== "make-writable") return null;
+  const l = check.ledger();
+  const named = l.primary !== null && l.primary === action.nodeId && check.selfIds.includes(l.primary);
+  if (!named || l.epoch !== action.epoch)
+    return `refused: this agent's ledger names ${l.primary ?? "no primary"} at epoch ${l.epoch}, not ${action.nodeId} at epoch ${action.epoch}`;
+  if (!check.quorumOk()) return "refused: this agent does not hear a raft quorum";
+  return null;
+}
+
 /** A step the leader asked this agent to perform on its own server. */
-async function performRequested(access: ServerAccess | null, req: StepRequest): Promise<StepOutcome> {
+export async function performRequested(
+  access: ServerAccess | null,
+  req: StepRequest,
+  check: LocalLedgerCheck,
+): Promise<StepOutcome> {
   if (access === null) return { ok: false, detail: "this agent is a witness: it has no server" };
   const action = parseStepName(req.name);
   if (!action.ok) return { ok: false, detail: `unknown step ${req.name}` };
+  const refusal = writableRefusal(action.value, check);
+  if (refusal !== null) return { ok: false, detail: refusal };
   const source = req.source === null ? null : parseInstanceKey(req.source);
   return performServerStep(access, { action: action.value, source, gtid: req.gtid, boundMs: req.boundMs });
+}
+
+/** Serves only the leader of the request's term (step-rpc.ts). */
+export function acceptanceOf(
+  st: { term: number; leader: string | null },
+  from: string,
+  term: number | undefined,
+): Acceptance {
+  if (term === undefined) return st.leader === from ? { type: "accept" } : { type: "refuse" };
+  if (term > st.term || (term === st.term && st.leader === null)) return { type: "unknown-term" };
+  if (term === st.term && st.leader === from) return { type: "accept" };
+  return { type: "refuse", term: st.term };
 }
 
 /** The ledger's primary as this agent checks it; null when there is none or it is this agent. */
@@ -142,20 +192,48 @@ function startPrimaryCheck(w: RecoveryWiring): PrimaryCheckLoop | null {
   return loop;
 }
 
+/**
+ * An acknowledged step may still be running on its server: acting there remotely too (what the
+ * executor does when an agent doesn't answer) would run it twice at once. Only "never
+ * acknowledged" lets the leader act itself; a timeout after the acknowledgement, or a call ended
+ * by shutdown, is a failed step.
+ */
+export function settledCall(r: CallResult): CallResult {
+  if (r.type !== "timeout") return r;
+  return {
+    type: "result",
+    ok: false,
+    detail: "acknowledged but not answered in time (or the leader is stopping)",
+  };
+}
+
+/** Waits for `p`, at most `ms`: a hook or SQL statement still running must not hold up shutdown. */
+async function boundedWait(p: Promise<void>, ms: number): Promise<void> {
+  const ac = new AbortController();
+  await Promise.race([p, sleep(ms, undefined, { signal: ac.signal }).catch(() => {})]);
+  ac.abort();
+}
+
 export function attachRecovery(w: RecoveryWiring): RecoveryRuntime {
   const { config, clock, raft } = w;
   const logger = w.logger.child({ part: "recovery" });
   const audit = openAudit(w);
   const localAccess = localAccessOf(config, w.witness);
   const settings = runnerSettingsOf(config);
+  const m = w.witness ? null : config.mysql;
+  const ledgerCheck: LocalLedgerCheck = {
+    selfIds: m === null ? [config.nodeId] : [config.nodeId, `${m.host}:${m.port}`],
+    ledger: () => raft.host.ledgerState,
+    quorumOk: () => raft.view().quorum === "OK",
+  };
   const rpc = new StepRpc({
     send: (to, msg: StepMessage) => {
       w.channels.send(to, STEP_CHANNEL, msg);
     },
-    acceptFrom: (from) => raft.host.status().leader === from,
+    acceptFrom: (from, term) => acceptanceOf(raft.host.status(), from, term),
     performLocal: async (req) => {
       logger.info("performing step for the leader", { recovery: req.recovery, step: req.name });
-      const out = await performRequested(localAccess, req);
+      const out = await performRequested(localAccess, req, ledgerCheck);
       audit.append("recovery.step-performed", { recovery: req.recovery, step: req.name, ...out });
       logger[out.ok ? "info" : "warn"]("step performed", { recovery: req.recovery, step: req.name, ...out });
       return out;
@@ -179,14 +257,23 @@ export function attachRecovery(w: RecoveryWiring): RecoveryRuntime {
       staleAfterMs: settings.staleAfterMs,
     });
   };
-  const propose = (cmd: Parameters<RaftRuntime["propose"]>[0]) => raft.propose(cmd);
+  // The executor acts for the runner's assessment: its proposals and step requests carry that
+  // assessment's term (a deposed leader's are refused, not forwarded or served).
+  const runnerRef: { current: RecoveryRunner | null } = { current: null };
   const executor = new RecoveryExecutor({
     selfId: config.nodeId,
     monoMs: () => clock.monoMs(),
     sleep: (ms) => sleep(ms),
     snapshot,
-    propose,
-    callAgent: (nodeId, req, o) => rpc.call(nodeId, req, { nowMs: clock.monoMs(), ...o }),
+    propose: (cmd) =>
+      runnerRef.current?.proposeAsLeader(cmd) ??
+      Promise.resolve(err({ code: "raft.no-leader", term: raft.host.status().term, waitedMs: 0 })),
+    callAgent: (nodeId, req, o) => {
+      const term = runnerRef.current?.drivingTerm() ?? null;
+      if (term === null)
+        return Promise.resolve({ type: "result", ok: false, detail: "this agent no longer leads" });
+      return rpc.call(nodeId, { ...req, term }, { nowMs: clock.monoMs(), ...o }).then(settledCall);
+    },
     localAccess,
     admin: { user: config.mysql?.user ?? "", password: config.mysql?.password?.reveal() ?? "" },
     replication: { user: config.replication.user, password: config.replication.password?.reveal() ?? "" },
@@ -200,10 +287,11 @@ export function attachRecovery(w: RecoveryWiring): RecoveryRuntime {
   });
   const runner = new RecoveryRunner({
     cluster: config.cluster,
-    isLeader: () => raft.host.status().role === "leader" && raft.host.halted === null,
+    leaderTerm: () => raft.host.leaderTerm(),
     ledger: () => raft.host.ledgerState,
     snapshot,
-    propose,
+    propose: (cmd, term) =>
+      raft.proposer.proposeAsLeader(cmd, term, PROPOSAL_TIMEOUT_MS_DEFAULT, clock.monoMs()),
     executor,
     settings,
     wallMs: () => clock.wallMs(),
@@ -215,12 +303,14 @@ export function attachRecovery(w: RecoveryWiring): RecoveryRuntime {
       }),
     onEvent: (e: RecoveryEvent) => {
       logger[e.level](e.message, { event: e.kind, ...e.data });
-      audit.append(e.kind, { message: e.message, ...e.data });
+      if (!auditClosed) audit.append(e.kind, { message: e.message, ...e.data });
     },
   });
+  runnerRef.current = runner;
   const checkLoop = startPrimaryCheck(w);
   const unsubscribe = raft.host.onApplied(() => queueMicrotask(() => runner.tick()));
   let stopped = false;
+  let auditClosed = false;
   let assessedAtMs = Number.NEGATIVE_INFINITY;
   return {
     runner,
@@ -235,11 +325,16 @@ export function attachRecovery(w: RecoveryWiring): RecoveryRuntime {
       if (!stopped) runner.tick();
     },
     primaryCheck: () => checkLoop?.current() ?? null,
+    // Before raft stops (agent.ts stops hosts in reverse): the runner must not be left mid-step
+    // with a proposer that no longer ticks. Its calls are failed so it winds down at once.
     stop: async () => {
       stopped = true;
-      await checkLoop?.stop();
       unsubscribe();
+      const runnerStopped = runner.stop();
       rpc.close();
+      await boundedWait(runnerStopped, RECOVERY_STOP_WAIT_MS);
+      await checkLoop?.stop();
+      auditClosed = true;
       audit.log?.close();
     },
   };

@@ -3,6 +3,10 @@
 // acknowledgement within ackTimeoutMs means the agent is gone: the caller then acts remotely. The
 // request is resent until acknowledged (datagrams get lost) and its id makes a resend harmless: an
 // agent runs each id once and repeats the answer. Deadlines are checked on tick(nowMs).
+// A request carries the raft term its leader acts in: an agent serves only the leader of that
+// term. One that follows a newer term refuses with its term (the step is then failed, not done
+// remotely: the sender no longer leads); one that has not heard of the term yet stays silent, so
+// the resend is served once it has.
 import {
   STEP_RPC_DETAIL_CHARS_MAX,
   STEP_RPC_GTID_CHARS_MAX,
@@ -25,13 +29,16 @@ export interface StepRequest {
   gtid: string | null;
   /** The step's own bound. */
   boundMs: number;
+  /** The raft term the leader acts in; absent from senders that predate it (leader check only). */
+  term?: number;
 }
 
 export type StepMessage =
   | ({ t: "step-req" } & StepRequest)
   | { t: "step-ack"; id: string }
   | { t: "step-res"; id: string; ok: boolean; detail: string }
-  | { t: "step-rej"; id: string; reason: string };
+  /** `term`: the term the refusing agent follows, when newer than the request's. */
+  | { t: "step-rej"; id: string; reason: string; term?: number };
 
 export interface StepOutcome {
   ok: boolean;
@@ -45,10 +52,13 @@ export type CallResult =
   /** Acknowledged but not answered within the bound. */
   | { type: "timeout" };
 
+/** Whether a request may be served: "newer" carries the term this agent follows. */
+export type Acceptance = { type: "accept" } | { type: "unknown-term" } | { type: "refuse"; term?: number };
+
 export interface StepRpcDeps {
   send(toNodeId: string, msg: StepMessage): void;
-  /** Whether `from` may ask this agent to act: it must be the raft leader this agent follows. */
-  acceptFrom(from: string): boolean;
+  /** Whether `from` may ask this agent to act: it must lead the term the request carries (if any). */
+  acceptFrom(from: string, term: number | undefined): Acceptance;
   /** Performs a requested step on the local server. */
   performLocal(req: StepRequest): Promise<StepOutcome>;
 }
@@ -65,6 +75,12 @@ interface Call {
 
 const str = (v: unknown): v is string => typeof v === "string" && v.length <= 512;
 
+/** undefined when absent, null when malformed. */
+function natOrAbsent(v: unknown): number | undefined | null {
+  if (v === undefined) return undefined;
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null;
+}
+
 /** null for anything that is not a well-formed step message. */
 export function decodeStepMessage(raw: unknown): StepMessage | null {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
@@ -79,7 +95,9 @@ export function decodeStepMessage(raw: unknown): StepMessage | null {
       const bound = o.boundMs;
       if (!str(o.recovery) || !str(o.name) || !okSrc || !okGtid) return null;
       if (typeof bound !== "number" || !Number.isSafeInteger(bound) || bound < 0) return null;
-      return {
+      const term = natOrAbsent(o.term);
+      if (term === null) return null;
+      const req: StepMessage = {
         t: "step-req",
         id,
         recovery: o.recovery,
@@ -88,6 +106,7 @@ export function decodeStepMessage(raw: unknown): StepMessage | null {
         gtid: o.gtid as string | null,
         boundMs: bound,
       };
+      return term === undefined ? req : { ...req, term };
     }
     case "step-ack":
       return { t: "step-ack", id };
@@ -95,11 +114,26 @@ export function decodeStepMessage(raw: unknown): StepMessage | null {
       return typeof o.ok === "boolean" && str(o.detail)
         ? { t: "step-res", id, ok: o.ok, detail: o.detail }
         : null;
-    case "step-rej":
-      return str(o.reason) ? { t: "step-rej", id, reason: o.reason } : null;
+    case "step-rej": {
+      const term = natOrAbsent(o.term);
+      if (!str(o.reason) || term === null) return null;
+      return term === undefined
+        ? { t: "step-rej", id, reason: o.reason }
+        : { t: "step-rej", id, reason: o.reason, term };
+    }
     default:
       return null;
   }
+}
+
+/**
+ * A refusal from an agent that follows a newer term than the request's means the caller no longer
+ * leads: the step fails rather than being done some other way.
+ */
+function rejected(req: StepRequest, m: Extract<StepMessage, { t: "step-rej" }>): CallResult {
+  if (m.term !== undefined && req.term !== undefined && m.term > req.term)
+    return { type: "result", ok: false, detail: `refused by its agent: ${m.reason}` };
+  return { type: "no-ack", reason: m.reason };
 }
 
 export class StepRpc {
@@ -155,7 +189,7 @@ export class StepRpc {
     const call = this.calls.get(m.id);
     if (call === undefined || call.to !== from) return;
     if (m.t === "step-ack") call.acked = true;
-    else if (m.t === "step-rej") this.settle(call, { type: "no-ack", reason: m.reason });
+    else if (m.t === "step-rej") this.settle(call, rejected(call.req, m));
     else this.settle(call, { type: "result", ok: m.ok, detail: m.detail });
   }
 
@@ -181,12 +215,20 @@ export class StepRpc {
       this.deps.send(from, { t: "step-ack", id: req.id });
       return;
     }
-    if (!this.deps.acceptFrom(from)) {
-      this.deps.send(from, {
-        t: "step-rej",
-        id: req.id,
-        reason: `${from} is not the leader this agent follows`,
-      });
+    const accepted = this.deps.acceptFrom(from, req.term);
+    if (accepted.type === "unknown-term") return; // the resend is served once this agent catches up
+    if (accepted.type === "refuse") {
+      const reason = `${from} is not the leader this agent follows`;
+      const rej: StepMessage =
+        accepted.term === undefined
+          ? { t: "step-rej", id: req.id, reason }
+          : {
+              t: "step-rej",
+              id: req.id,
+              reason: `${reason} (it follows term ${accepted.term})`,
+              term: accepted.term,
+            };
+      this.deps.send(from, rej);
       return;
     }
     this.running.add(key);

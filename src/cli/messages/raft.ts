@@ -71,6 +71,14 @@ export const raftMessages = defineMessages<RaftError>({
     problem: `the ledger holds as many ${e.what} as it may`,
     fix: `end some ${e.what} first`,
   }),
+  "ledger.stale-term": (e) => ({
+    problem: `a command of the raft leader of term ${e.term} was refused: it reached the ledger in term ${e.entryTerm}, after leadership moved`,
+    fix: "nothing to do: the current leader resumes the recovery from the ledger; check 'keel recoveries'",
+  }),
+  "ledger.step-recorded": (e) => ({
+    problem: `step ${e.step} of recovery '${e.id}' already has the outcome '${e.status}', which is kept`,
+    fix: "nothing to do: a step's first recorded outcome stands; check 'keel recoveries' for how the recovery went on",
+  }),
   "ledger.snapshot-malformed": () => ({
     problem: "a ledger snapshot could not be read",
     fix: "remove this node's raft directory and restart it; it will fetch a fresh snapshot from the leader",

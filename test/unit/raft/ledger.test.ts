@@ -308,3 +308,66 @@ describe("instance names are data, never object keys with meaning", () => {
     expect(restores({ paused: true })).toBe(false);
   });
 });
+
+describe("only the driving leader's decisions count", () => {
+  const planned = (l: Ledger) => {
+    run(l, {
+      type: "recovery-detected",
+      id: "r9",
+      analysis: "DeadPrimary",
+      failedInstance: "db1",
+      wallMs: 1,
+    });
+    run(l, { type: "recovery-planned", id: "r9", steps: ["fence:db1", "promote:db2"], successor: "db2" });
+  };
+
+  test("a step's first outcome stands: a different late one is refused, the same one is a repeat", () => {
+    const l = new Ledger();
+    planned(l);
+    const step = { type: "recovery-step", id: "r9", step: 1, detail: "" } as const;
+    expect(codeOf(run(l, { ...step, status: "failed", detail: "late, from a deposed leader" }))).toBe("ok");
+    const late = run(l, { ...step, status: "done" });
+    expect(late.ok ? null : late.error).toMatchObject({
+      code: "ledger.step-recorded",
+      step: 1,
+      status: "failed",
+    });
+    expect(l.state.recoveries[0]?.steps[1]).toMatchObject({
+      status: "failed",
+      detail: "late, from a deposed leader",
+    });
+    const again = run(l, { ...step, status: "failed", detail: "retried" });
+    expect(again.ok ? again.value : null).toEqual({ applied: "recovery-step", repeat: true });
+  });
+
+  test("a command stamped with its proposer's term applies only in that term", () => {
+    const l = new Ledger();
+    planned(l);
+    const cmd: LedgerCommand = {
+      type: "recovery-step",
+      id: "r9",
+      step: 0,
+      status: "done",
+      detail: "",
+      term: 3,
+    };
+    const data = encodeLedgerCommand(cmd);
+    const stale = l.apply({ index: nextIndex++, term: 4, data });
+    expect(stale.ok ? null : stale.error).toMatchObject({ code: "ledger.stale-term", term: 3, entryTerm: 4 });
+    expect(l.state.recoveries[0]?.steps[0]?.status).toBe("pending");
+    expect(codeOf(l.apply({ index: nextIndex++, term: 3, data }))).toBe("ok");
+    expect(l.state.recoveries[0]?.steps[0]?.status).toBe("done");
+  });
+
+  test("the term survives encoding; a bad one is malformed; absent stays absent", () => {
+    const cmd: LedgerCommand = { type: "pause", by: "a", reason: "b", wallMs: 1, term: 5 };
+    expect(decodeLedgerCommand(encodeLedgerCommand(cmd))).toEqual({ ok: true, value: cmd });
+    const bad = new TextEncoder().encode(JSON.stringify({ ...cmd, term: -2 }));
+    expect(decodeLedgerCommand(bad)).toEqual({
+      ok: false,
+      error: { code: "ledger.entry-malformed", field: "term" },
+    });
+    const plain = decodeLedgerCommand(encodeLedgerCommand({ type: "resume", by: "a" }));
+    expect(plain.ok && "term" in plain.value).toBe(false);
+  });
+});

@@ -26,6 +26,8 @@ const codes = [
   "ledger.recovery-in-progress",
   "ledger.switchover-in-progress",
   "ledger.limit-reached",
+  "ledger.stale-term",
+  "ledger.step-recorded",
   "ledger.snapshot-malformed",
 ];
 

@@ -10,6 +10,7 @@ import { encodeLedgerCommand, type LedgerCommand } from "../../../../src/raft/le
 import type { ClusterSnapshot } from "../../../../src/runtime/cluster-snapshot.ts";
 import type { MemberFacts } from "../../../../src/runtime/member-facts.ts";
 import type { ProposalResult } from "../../../../src/runtime/proposals.ts";
+import type { RunnerSettings } from "../../../../src/runtime/recovery-runner.ts";
 
 export const WALL_MS = 1_800_000_000_000;
 
@@ -85,3 +86,25 @@ export class LedgerFake {
     return this.proposed.map((c) => c.type);
   }
 }
+
+/** Runner settings for tests: automatic, no hook commands, short bounds. */
+export const RUNNER_SETTINGS: RunnerSettings = {
+  auto: true,
+  recoveryBlockMs: 3_600_000,
+  settleMs: 2_000,
+  staleAfterMs: 1_500,
+  analysis: {},
+  plan: { fenceAfterMs: 1_500, fenceMarginMs: 1_000, catchupTimeoutMs: 10_000 },
+  hooks: {
+    commands: {
+      OnFailureDetection: [],
+      PreFailover: [],
+      PostMasterFailover: [],
+      PostFailover: [],
+      PostUnsuccessfulFailover: [],
+      PreGracefulTakeover: [],
+      PostGracefulTakeover: [],
+    },
+    timeoutMs: 1_000,
+  },
+};

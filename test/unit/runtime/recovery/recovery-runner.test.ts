@@ -12,28 +12,7 @@ import {
 } from "../../../../src/runtime/recovery-runner.ts";
 import type { StepOutcome } from "../../../../src/runtime/step-rpc.ts";
 import { healthy } from "../../failover/view-builder.ts";
-import { LedgerFake, snapshotOf, WALL_MS } from "./fixture.ts";
-
-const SETTINGS: RunnerSettings = {
-  auto: true,
-  recoveryBlockMs: 3_600_000,
-  settleMs: 2_000,
-  staleAfterMs: 1_500,
-  analysis: {},
-  plan: { fenceAfterMs: 1_500, fenceMarginMs: 1_000, catchupTimeoutMs: 10_000 },
-  hooks: {
-    commands: {
-      OnFailureDetection: [],
-      PreFailover: [],
-      PostMasterFailover: [],
-      PostFailover: [],
-      PostUnsuccessfulFailover: [],
-      PreGracefulTakeover: [],
-      PostGracefulTakeover: [],
-    },
-    timeoutMs: 1_000,
-  },
-};
+import { LedgerFake, RUNNER_SETTINGS as SETTINGS, snapshotOf, WALL_MS } from "./fixture.ts";
 
 const REPLICAS = ["db2", "db3"];
 const deadPrimary = (): ClusterView =>
@@ -75,10 +54,10 @@ function setup(
   const performer = new FakePerformer(fake, new Set(o.failing ?? []));
   const runner = new RecoveryRunner({
     cluster: "main",
-    isLeader: () => o.leader ?? true,
+    leaderTerm: () => ((o.leader ?? true) ? 1 : null),
     ledger: () => fake.ledger.state,
     snapshot: () => snapshotOf(view(), fake.ledger),
-    propose: fake.propose,
+    propose: (cmd) => fake.propose(cmd),
     executor: performer,
     settings: { ...SETTINGS, ...o.settings },
     wallMs: () => WALL_MS,

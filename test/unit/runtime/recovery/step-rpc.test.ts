@@ -9,7 +9,9 @@ import {
   type StepOutcome,
   type StepRequest,
   StepRpc,
+  type StepRpcDeps,
 } from "../../../../src/runtime/step-rpc.ts";
+import { acceptanceOf } from "../../../../src/runtime/recovery-wiring.ts";
 
 const REQ: StepRequest = {
   id: "r1",
@@ -30,18 +32,18 @@ interface Wire {
   finish(out: StepOutcome): void;
 }
 
-function wire(o: { acceptFrom?: (from: string) => boolean } = {}): Wire {
+function wire(o: { acceptFrom?: StepRpcDeps["acceptFrom"] } = {}): Wire {
   const queue: Wire["queue"] = [];
   const runs: string[] = [];
   let finish: (out: StepOutcome) => void = () => {};
   const leader = new StepRpc({
     send: (_to, msg) => queue.push({ to: "agent", from: "db1", msg }),
-    acceptFrom: () => false,
+    acceptFrom: () => ({ type: "refuse" }),
     performLocal: async () => ({ ok: false, detail: "leader does not perform" }),
   });
   const agent = new StepRpc({
     send: (_to, msg) => queue.push({ to: "leader", from: "db2", msg }),
-    acceptFrom: o.acceptFrom ?? ((from) => from === "db1"),
+    acceptFrom: o.acceptFrom ?? ((from, term) => acceptanceOf({ term: 3, leader: "db1" }, from, term)),
     performLocal: (req) => {
       runs.push(req.name);
       return new Promise((resolve) => {
@@ -129,13 +131,67 @@ describe("step RPC", () => {
   });
 
   test("an agent refuses a sender that is not its leader, and runs nothing", async () => {
-    const w = wire({ acceptFrom: () => false });
+    const w = wire({ acceptFrom: () => ({ type: "refuse" }) });
     const p = w.leader.call("db2", REQ, { nowMs: 0, ackTimeoutMs: 600, resultTimeoutMs: 2_000 });
     w.deliver();
     w.deliver();
     const r = await p;
     expect(r.type).toBe("no-ack");
     expect(w.runs).toEqual([]);
+  });
+
+  test("a request of a deposed leader's term is refused as a failed step, never to be done remotely", async () => {
+    // The agent follows term 3 (led by db1); db1's request still says term 2.
+    const w = wire();
+    const p = w.leader.call(
+      "db2",
+      { ...REQ, term: 2 },
+      { nowMs: 0, ackTimeoutMs: 600, resultTimeoutMs: 2_000 },
+    );
+    w.deliver();
+    w.deliver();
+    const r = await p;
+    expect(r).toMatchObject({ type: "result", ok: false });
+    expect(w.runs).toEqual([]);
+  });
+
+  test("a request of a term the agent has not heard of yet is served on a resend once it has", async () => {
+    let agentTerm = 3;
+    const w = wire({
+      acceptFrom: (from, term) => acceptanceOf({ term: agentTerm, leader: "db1" }, from, term),
+    });
+    let result = null as CallResult | null;
+    w.leader
+      .call("db2", { ...REQ, term: 4 }, { nowMs: 0, ackTimeoutMs: 600, resultTimeoutMs: 5_000 })
+      .then((r) => {
+        result = r;
+      });
+    w.deliver();
+    w.deliver();
+    await tickFlush();
+    expect(w.runs).toEqual([]); // silent: no refusal, no acknowledgement
+    expect(result).toBeNull();
+    agentTerm = 4;
+    w.leader.tick(STEP_RPC_RESEND_MS);
+    w.deliver();
+    w.deliver();
+    expect(w.runs).toEqual(["promote:db2"]);
+    w.finish({ ok: true, detail: "promoted" });
+    await tickFlush();
+    w.deliver();
+    await tickFlush();
+    expect(result).toEqual({ type: "result", ok: true, detail: "promoted" });
+  });
+
+  test("the request's term travels over the wire", () => {
+    expect(decodeStepMessage({ t: "step-req", ...REQ, term: 7 })).toEqual({ t: "step-req", ...REQ, term: 7 });
+    expect(decodeStepMessage({ t: "step-req", ...REQ, term: -1 })).toBeNull();
+    expect(decodeStepMessage({ t: "step-rej", id: "x", reason: "r", term: 9 })).toEqual({
+      t: "step-rej",
+      id: "x",
+      reason: "r",
+      term: 9,
+    });
   });
 
   test("malformed messages decode to null", () => {
