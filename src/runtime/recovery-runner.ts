@@ -33,6 +33,8 @@ export interface RunnerSettings extends PlanningSettings {
    */
   settleMs: number;
   hooks: HookSettings;
+  /** raft.voters: bootstrap adopts a primary only once every one of them has been heard. */
+  voters?: readonly string[];
 }
 
 export interface RunnerDeps {
@@ -187,7 +189,7 @@ export class RecoveryRunner {
   }
 
   private async bootstrap(snapshot: ClusterSnapshot): Promise<void> {
-    const d = decideBootstrap(snapshot, this.d.settings.staleAfterMs);
+    const d = decideBootstrap(snapshot, this.d.settings.staleAfterMs, { voters: this.d.settings.voters });
     if (d.type === "ambiguous") {
       this.once(
         `bootstrap:${d.why}`,

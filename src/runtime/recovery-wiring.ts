@@ -89,6 +89,7 @@ export function runnerSettingsOf(config: Config): RunnerSettings {
       catchupTimeoutMs: config.failover.catchupTimeoutMs,
     },
     hooks: { commands: config.hooks.commands, timeoutMs: config.hooks.timeoutMs },
+    voters: config.raft.voters,
   };
 }
 

@@ -127,13 +127,13 @@ export function decodeStepMessage(raw: unknown): StepMessage | null {
 }
 
 /**
- * A refusal from an agent that follows a newer term than the request's means the caller no longer
- * leads: the step fails rather than being done some other way.
+ * An agent that answers "no" is alive and has a reason (it follows a newer term, or its own ledger
+ * doesn't name it at the step's epoch): the step fails. Acting on its server remotely instead would
+ * overrule the one party that knows its server best; only silence (no ack) allows that.
  */
-function rejected(req: StepRequest, m: Extract<StepMessage, { t: "step-rej" }>): CallResult {
-  if (m.term !== undefined && req.term !== undefined && m.term > req.term)
-    return { type: "result", ok: false, detail: `refused by its agent: ${m.reason}` };
-  return { type: "no-ack", reason: m.reason };
+function rejected(_req: StepRequest, m: Extract<StepMessage, { t: "step-rej" }>): CallResult {
+  const newer = m.term === undefined ? "" : ` (it follows term ${m.term})`;
+  return { type: "result", ok: false, detail: `refused by its agent${newer}: ${m.reason}` };
 }
 
 export class StepRpc {

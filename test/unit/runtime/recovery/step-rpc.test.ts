@@ -130,13 +130,13 @@ describe("step RPC", () => {
     expect(await p).toEqual({ type: "timeout" });
   });
 
-  test("an agent refuses a sender that is not its leader, and runs nothing", async () => {
+  test("an agent refuses a sender that is not its leader, runs nothing, and the step fails (no remote retry)", async () => {
     const w = wire({ acceptFrom: () => ({ type: "refuse" }) });
     const p = w.leader.call("db2", REQ, { nowMs: 0, ackTimeoutMs: 600, resultTimeoutMs: 2_000 });
     w.deliver();
     w.deliver();
     const r = await p;
-    expect(r.type).toBe("no-ack");
+    expect(r).toMatchObject({ type: "result", ok: false });
     expect(w.runs).toEqual([]);
   });
 
