@@ -16,7 +16,8 @@ describe("fractional clocks", () => {
     let delivered = 0;
     for (let step = 0; step < 400; step++) {
       now += 7.3; // never a whole number of ms
-      if (step % 50 === 0) nodes.forEach((n, i) => n.publish(new Uint8Array([i, step & 0xff]), now));
+      if (step % 50 === 0)
+        for (const [i, n] of nodes.entries()) n.publish(new Uint8Array([i, step & 0xff]), now);
       for (const [id, node] of byId) {
         node.tick(now);
         for (const m of drain(node).messages) {
