@@ -66,6 +66,7 @@ export const TEST_PORT_BLOCKS = {
   actions: block("test/integration/actions.test.ts", 27000),
   failoverHung: block("test/integration/failover-hung.test.ts", 20000),
   failoverOverride: block("test/integration/failover-override.test.ts", 20100),
+  compiledProbe: block("test/e2e/compiled-probe.test.ts", 20900),
 } as const satisfies Record<string, PortBlock>;
 
 /** Blocks kept clear for files this registry doesn't drive (yet), and for a developer's sandbox. */
