@@ -7,9 +7,11 @@ import {
   findLostWrites,
   findUnfinishedRecoveries,
   finalPrimary,
+  leftFenced,
 } from "./harness/checkers/final-state.ts";
-import { percentile, recoveryTimes } from "./harness/checkers/recovery-time.ts";
+import { percentile, recoveryTimes, writeOutages } from "./harness/checkers/recovery-time.ts";
 import {
+  epochSpansOf,
   findSplitBrain,
   findWritesOutsideEpoch,
   type HostSample,
@@ -70,6 +72,32 @@ describe("split-brain checker", () => {
     expect(findWritesOutsideEpoch(samples, epochs)).toEqual([
       { atMs: 200, host: "h1", epoch: 2, epochPrimary: "h2" },
     ]);
+    // Within the polling tolerance of the epoch change either primary is accepted; beyond, not.
+    expect(findWritesOutsideEpoch(samples, epochs, 60)).toEqual([]);
+    expect(findWritesOutsideEpoch(samples, epochs, 40)).toEqual([
+      { atMs: 200, host: "h1", epoch: 2, epochPrimary: "h2" },
+    ]);
+    expect(findWritesOutsideEpoch([at(400, W("h3"))], epochs, 1_000)).toEqual([
+      { atMs: 400, host: "h3", epoch: 2, epochPrimary: "h2" },
+    ]);
+  });
+
+  test("epoch spans from polled ledger copies: first sighting starts a span, laggards add nothing", () => {
+    expect(
+      epochSpansOf([
+        { atMs: 0, epoch: 0, primary: null },
+        { atMs: 100, epoch: 1, primary: "h1" },
+        { atMs: 100, epoch: 1, primary: "h1" },
+        { atMs: 300, epoch: 2, primary: "h2" },
+        { atMs: 300, epoch: 1, primary: "h1" },
+        { atMs: 500, epoch: 3, primary: "h1" },
+      ]),
+    ).toEqual([
+      { epoch: 1, primary: "h1", fromMs: 100, toMs: 300 },
+      { epoch: 2, primary: "h2", fromMs: 300, toMs: 500 },
+      { epoch: 3, primary: "h1", fromMs: 500, toMs: null },
+    ]);
+    expect(epochSpansOf([])).toEqual([]);
   });
 });
 
@@ -139,6 +167,29 @@ describe("final-state checkers", () => {
     ]);
   });
 
+  test("a named old primary left fenced is exempt from convergence; a writable or unnamed one is not", () => {
+    const fencedOld = host("h2", { gtidCurrentPos: "0-1-101", replication: null });
+    // Fenced but not named exempt by the caller (nothing errant): not converged until it rejoins.
+    const fencedClean = host("h5", { replication: null });
+    const looseReplica = host("h3", { gtidCurrentPos: "0-1-101", replication: null });
+    const writableOld = host("h4", { gtidCurrentPos: "0-1-101", readOnly: false, replication: null });
+    const finals = [PRIMARY, fencedOld, looseReplica, writableOld, fencedClean];
+    const codes = checkConvergence(finals, PRIMARY, ["h2", "h4"]).map(
+      (p) => `${p.code} ${"host" in p ? p.host : ""}`,
+    );
+    expect(codes).toEqual([
+      "chaos.replica-not-following h3",
+      "chaos.errant-transactions h3",
+      "chaos.not-converged h3",
+      "chaos.replica-not-following h4",
+      "chaos.errant-transactions h4",
+      "chaos.not-converged h4",
+      "chaos.replica-not-following h5",
+    ]);
+    expect(leftFenced(fencedOld)).toBe(true);
+    expect(leftFenced(writableOld)).toBe(false);
+  });
+
   test("an old primary must be rejoined or fenced", () => {
     const newPrimary = host("h2", { readOnly: false, replication: null });
     const viaNew = {
@@ -190,6 +241,22 @@ describe("final-state checkers", () => {
     ]);
   });
 
+  test("a finished recovery may leave its on-failure hook pending; a failed one may not skip steps unsaid", () => {
+    const onFailure = { name: "run-hooks:PostUnsuccessfulFailover", status: "pending" };
+    const done = { name: "promote:h2", status: "done" };
+    expect(findUnfinishedRecoveries([{ id: "r1", state: "finished", steps: [done, onFailure] }])).toEqual([]);
+    expect(
+      findUnfinishedRecoveries([
+        { id: "r2", state: "finished", steps: [{ name: "repoint:h3:h2", status: "pending" }, onFailure] },
+      ]),
+    ).toEqual([
+      { code: "chaos.recovery-unfinished", id: "r2", state: "finished", pendingSteps: ["repoint:h3:h2"] },
+    ]);
+    expect(findUnfinishedRecoveries([{ id: "r3", state: "detected", steps: [onFailure] }])).toEqual([
+      { code: "chaos.recovery-unfinished", id: "r3", state: "detected", pendingSteps: [onFailure.name] },
+    ]);
+  });
+
   test("every problem has a one-line description naming the host or id", () => {
     expect(describeProblem({ code: "chaos.old-primary-loose", host: "h1" })).toContain("h1");
     expect(describeProblem({ code: "chaos.acked-write-lost", id: 17, host: "h2", atMs: 5 })).toContain("17");
@@ -222,5 +289,17 @@ describe("time to recover", () => {
     expect(percentile(v, 95)).toBe(10);
     expect(percentile(v, 0)).toBe(1);
     expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe("write outages", () => {
+  test("only gaps between acknowledged writes longer than the threshold count, in time order", () => {
+    const acked = [0, 50, 100, 2_100, 2_150, 6_150].map((atMs, i) => ({ id: i + 1, atMs, host: "h1" }));
+    expect(writeOutages(acked, 1_000)).toEqual([
+      { fromMs: 100, toMs: 2_100, gapMs: 2_000 },
+      { fromMs: 2_150, toMs: 6_150, gapMs: 4_000 },
+    ]);
+    expect(writeOutages(acked, 5_000)).toEqual([]);
+    expect(writeOutages([], 1)).toEqual([]);
   });
 });

@@ -59,7 +59,8 @@ describe("schedule generation", () => {
     const all = Array.from({ length: 30 }, (_, i) => generateSchedule(seededRng(i), OPTS)).flat();
     expect(new Set(all.map((f) => f.kind))).toEqual(new Set(OPTS.kinds));
     expect(new Set(all.map((f) => f.target))).toEqual(new Set(["primary", "replica"]));
-    expect(all.some((f) => f.kind === "kill-agent")).toBe(false);
+    // Agents run in the lab now: their kills are part of the default mix.
+    expect(all.some((f) => f.kind === "kill-agent")).toBe(true);
   });
 
   test("a schedule too short for one fault is empty, and no kinds is refused", () => {

@@ -1,57 +1,60 @@
-// One seeded chaos run against a live lab: the writer and the sampler run throughout, the
-// schedule's faults are injected and reverted, then everything heals, settles and is checked.
-// Until the keel agent runs in the lab, `reconcile` stands in for it (see restoreInitialPrimary);
-// with agents, pass nemesis.startAgent and a `ledger` reader and drop the stand-in.
-import { makeWritable } from "../../../src/mysql/actions.ts";
+// One chaos run against a live lab with a keel agent on every host: the writer, the sampler and
+// the ledger watcher run throughout, a script injects faults (a seeded schedule, or a scenario's
+// own steps), then everything heals, settles and is checked — the client's samples against each
+// other and against the ledger's epochs, the acknowledged ids against the final primary, every
+// server's GTIDs against the primary's, and every recovery in the ledger for being finished.
 import { seededRng } from "../../../src/lib/rng.ts";
 import {
   type AckedWrite,
   type ChaosProblem,
   checkOldPrimaries,
   findLostWrites,
+  type FinalHostState,
   findUnfinishedRecoveries,
-  type RecoveryLike,
 } from "./checkers/final-state.ts";
 import {
   type EpochSpan,
   type EpochViolation,
   findSplitBrain,
+  type Sample,
   findWritesOutsideEpoch,
   primariesSeen,
   type SplitBrainInstant,
 } from "./checkers/split-brain.ts";
-import { readWrittenIds, waitSettled } from "./final-read.ts";
+import { fencedWithErrantRows, readWrittenIds, type Settled, waitSettled } from "./final-read.ts";
 import type { Lab } from "./lab.ts";
-import { openSocketAdmin } from "./lab-sql.ts";
-import { Nemesis, type NemesisOptions } from "./nemesis.ts";
-import { DEFAULT_SCHEDULE, generateSchedule, type ScheduledFault, type ScheduleOptions } from "./schedule.ts";
+import {
+  type LabAgents,
+  type LedgerRecovery,
+  readClusterLedger,
+  readClusterRecoveries,
+} from "./lab-agents.ts";
+import { LEDGER_POLL_MS, LedgerWatcher } from "./ledger-watch.ts";
+import { Nemesis } from "./nemesis.ts";
+import { DEFAULT_SCHEDULE, generateSchedule, type ScheduleOptions } from "./schedule.ts";
 import { runSchedule, type TimelineEntry } from "./schedule-runner.ts";
-import { Sampler } from "./sampler.ts";
+import { SAMPLER_TIMEOUT_MS, Sampler } from "./sampler.ts";
 import { Writer } from "./writer.ts";
 
-export interface LedgerReading {
-  epochs: EpochSpan[];
-  recoveries: RecoveryLike[];
-}
-
-export interface ChaosRunOptions {
+export interface ChaosRunBase {
   lab: Lab;
-  seed: number;
-  totalMs: number;
-  schedule?: Partial<Omit<ScheduleOptions, "totalMs">>;
-  nemesis?: NemesisOptions;
-  /** Brings the lab back toward its intended roles after each fault; the agent's job once it runs here. */
-  reconcile?: (lab: Lab) => Promise<void>;
-  /** Reads the ledger's epochs and recoveries at the end (agent runtime); absent = not cross-checked. */
-  ledger?: () => Promise<LedgerReading>;
+  agents: LabAgents;
   /** Writes keep going this long after the heal, so recovery shows in the acked log. */
   afterHealMs?: number;
   settleTimeoutMs?: number;
+  /** The client's bound on one insert (default: the writer's). */
+  writeTimeoutMs?: number;
   onEntry?: (e: TimelineEntry) => void;
 }
 
-export interface ChaosReport {
+export interface ChaosRunOptions extends ChaosRunBase {
   seed: number;
+  totalMs: number;
+  schedule?: Partial<Omit<ScheduleOptions, "totalMs">>;
+}
+
+export interface ChaosReport {
+  seed: number | null;
   timeline: TimelineEntry[];
   faultsInjected: number;
   splitBrain: SplitBrainInstant[];
@@ -60,110 +63,181 @@ export interface ChaosReport {
   attemptedWrites: number;
   lostWrites: ChaosProblem[];
   finalPrimary: string | null;
-  /** Convergence, old primaries, unfinished recoveries (and lost writes, repeated here). */
+  /** Every host as the operator read it once settled. */
+  finals: FinalHostState[];
+  /** Old primaries keel left fenced over rows the final primary lacks (never acknowledged ones). */
+  fencedWithErrant: Record<string, number[]>;
+  /** The ledger's epochs as watched during the run, on the run's clock. */
+  epochs: EpochSpan[];
+  /** Every recovery in the ledger at the end. */
+  recoveries: LedgerRecovery[];
+  /** Convergence, old primaries, unfinished recoveries, ledger disagreement, lost writes. */
   problems: ChaosProblem[];
   samples: number;
+  /** The client's sampling rounds themselves, for a scenario's own checks. */
+  sampled: readonly Sample[];
   durationMs: number;
 }
 
-/**
- * The no-agent stand-in for reconciliation: the ledger would still name the initial primary
- * (nothing promoted another), so once it answers again it is made writable — what the agent's
- * reconciler does for the primary of the current epoch. It never touches any other host.
- */
-export async function restoreInitialPrimary(lab: Lab): Promise<void> {
-  const h = lab.host(lab.initialPrimary);
-  if (h.mysqldPid() === null) return;
-  try {
-    const c = await openSocketAdmin(h.server.socket);
-    try {
-      await makeWritable(c);
-    } finally {
-      c.close();
-    }
-  } catch {
-    // Paused or still starting: the next reconcile tries again.
-  }
+/** What a script may use while the writer, the sampler and the ledger watcher run. */
+export interface ScriptContext {
+  lab: Lab;
+  nemesis: Nemesis;
+  sampler: Sampler;
+  writer: Writer;
+  ledger: LedgerWatcher;
+  startMs: number;
+  nowMs(): number;
+  /** Records a fault in the run's timeline (a scenario's own steps). */
+  record(e: Omit<TimelineEntry, "atMs">): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export type ChaosScript = (ctx: ScriptContext) => Promise<TimelineEntry[] | undefined>;
 
-export async function runChaos(o: ChaosRunOptions): Promise<ChaosReport> {
-  const startedMs = performance.now();
-  const { lab } = o;
-  const targets = lab.hosts.map((h) => ({ name: h.name, address: h.address, port: h.port }));
+/** Sampling and ledger polling each lag reality by up to a poll plus a timeout. */
+export const EPOCH_TOLERANCE_MS = 2 * (LEDGER_POLL_MS + SAMPLER_TIMEOUT_MS);
+const RECOVERY_POLL_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const nowMs = () => performance.now();
+
+/** A seeded schedule: the same seed draws the same faults (targets resolve at fire time). */
+export function runChaos(o: ChaosRunOptions): Promise<ChaosReport> {
   const schedule = generateSchedule(seededRng(o.seed), {
     ...DEFAULT_SCHEDULE,
     ...o.schedule,
     totalMs: o.totalMs,
   });
-  const nemesis = new Nemesis(lab, o.nemesis);
+  return runScripted(o, o.seed, (ctx) =>
+    runSchedule({
+      schedule,
+      hosts: ctx.lab.hosts.map((h) => h.name),
+      nemesis: ctx.nemesis,
+      clock: { nowMs, sleepMs: sleep },
+      primaryOf: () => ctx.sampler.currentPrimary() ?? ctx.ledger.latestPrimary(),
+      onEntry: o.onEntry,
+    }),
+  );
+}
+
+export async function runScripted(
+  o: ChaosRunBase,
+  seed: number | null,
+  script: ChaosScript,
+): Promise<ChaosReport> {
+  const startMs = nowMs();
+  const { lab } = o;
+  const targets = lab.hosts.map((h) => ({ name: h.name, address: h.address, port: h.port }));
+  const nemesis = new Nemesis(lab, { startAgent: (h) => o.agents.start(h) });
   const sampler = new Sampler(targets);
-  const writer = new Writer(targets);
+  const writer = new Writer(targets, { writeTimeoutMs: o.writeTimeoutMs });
+  const ledger = new LedgerWatcher(lab, nowMs);
+  const timeline: TimelineEntry[] = [];
+  const ctx: ScriptContext = {
+    lab,
+    nemesis,
+    sampler,
+    writer,
+    ledger,
+    startMs,
+    nowMs,
+    record(e) {
+      const entry = { ...e, atMs: nowMs() };
+      timeline.push(entry);
+      o.onEntry?.(entry);
+    },
+  };
   sampler.start();
   writer.start();
+  ledger.start();
   try {
-    return await runAndCheck(o, nemesis, sampler, writer, schedule, startedMs);
+    try {
+      timeline.push(...((await script(ctx)) ?? []));
+    } finally {
+      await nemesis.healAll();
+    }
+    await sleep(o.afterHealMs ?? 3_000);
+    await writer.stop();
+    const oldPrimaries = () => [lab.initialPrimary, ...ledger.spans().map((e) => e.primary)];
+    let errantRows = new Map<string, number[]>();
+    const settled = await waitSettled(
+      lab,
+      o.settleTimeoutMs ?? 30_000,
+      undefined,
+      async (finals, primary) => {
+        errantRows = await fencedWithErrantRows(lab, oldPrimaries(), finals, primary);
+        return [...errantRows.keys()];
+      },
+    );
+    await sampler.stop();
+    await ledger.stop();
+    return await judge(o, seed, ctx, timeline, settled, errantRows);
   } finally {
     await writer.stop();
     await sampler.stop();
+    await ledger.stop();
   }
 }
 
-async function runAndCheck(
-  o: ChaosRunOptions,
-  nemesis: Nemesis,
-  sampler: Sampler,
-  writer: Writer,
-  schedule: ScheduledFault[],
-  startedMs: number,
-): Promise<ChaosReport> {
-  const { lab } = o;
-  let timeline: TimelineEntry[] = [];
-  try {
-    timeline = await runSchedule({
-      schedule,
-      hosts: lab.hosts.map((h) => h.name),
-      nemesis,
-      clock: { nowMs: () => performance.now(), sleepMs: sleep },
-      primaryOf: () => sampler.currentPrimary() ?? lab.initialPrimary,
-      onEntry: (e) => {
-        o.onEntry?.(e);
-        if (e.phase === "end" && o.reconcile) void o.reconcile(lab);
-      },
-    });
-  } finally {
-    await nemesis.healAll();
+/** The ledger's recoveries once none is still running (or the bound passed). */
+async function settledRecoveries(lab: Lab, timeoutMs: number): Promise<LedgerRecovery[]> {
+  const deadline = nowMs() + timeoutMs;
+  for (;;) {
+    const recoveries = await readClusterRecoveries(lab);
+    const running = recoveries.some((r) => r.state !== "finished" && r.state !== "failed");
+    if (!running || nowMs() > deadline) return recoveries;
+    await sleep(RECOVERY_POLL_MS);
   }
-  await o.reconcile?.(lab);
-  await sleep(o.afterHealMs ?? 3_000);
-  await writer.stop();
-  const settled = await waitSettled(lab, o.settleTimeoutMs ?? 30_000);
-  await sampler.stop();
-  const ledger = o.ledger ? await o.ledger() : null;
+}
+
+async function judge(
+  o: ChaosRunBase,
+  seed: number | null,
+  ctx: ScriptContext,
+  timeline: TimelineEntry[],
+  settled: Settled,
+  errantRows: Map<string, number[]>,
+): Promise<ChaosReport> {
+  const { lab, sampler, writer, ledger } = ctx;
+  const recoveries = await settledRecoveries(lab, o.settleTimeoutMs ?? 30_000);
+  const finalLedger = await readClusterLedger(lab);
+  const epochs = ledger.spans();
   const primary = settled.primary;
   const lostWrites = primary
     ? findLostWrites(writer.acked, await readWrittenIds(lab.host(primary.host)))
     : [];
-  const oldPrimaries = [...new Set([lab.initialPrimary, ...primariesSeen(sampler.samples)])];
+  const oldPrimaries = [
+    ...new Set([lab.initialPrimary, ...primariesSeen(sampler.samples), ...epochs.map((e) => e.primary)]),
+  ];
+  const ledgerPrimary = finalLedger?.primary ?? null;
+  const disagreement: ChaosProblem[] =
+    primary && ledgerPrimary !== primary.host
+      ? [{ code: "chaos.ledger-disagrees", ledgerPrimary, primary: primary.host }]
+      : [];
   const problems = [
     ...settled.problems,
     ...(primary ? checkOldPrimaries(oldPrimaries, settled.finals, primary) : []),
+    ...disagreement,
     ...lostWrites,
-    ...(ledger ? findUnfinishedRecoveries(ledger.recoveries) : []),
+    ...findUnfinishedRecoveries(recoveries),
   ];
   return {
-    seed: o.seed,
+    seed,
     timeline,
     faultsInjected: timeline.filter((e) => e.phase === "start" && e.error === null).length,
     splitBrain: findSplitBrain(sampler.samples),
-    epochViolations: ledger ? findWritesOutsideEpoch(sampler.samples, ledger.epochs) : [],
+    epochViolations: findWritesOutsideEpoch(sampler.samples, epochs, EPOCH_TOLERANCE_MS),
     acked: writer.acked,
     attemptedWrites: writer.acked.length + writer.failed.length,
     lostWrites,
     finalPrimary: primary?.host ?? null,
+    finals: settled.finals,
+    fencedWithErrant: Object.fromEntries(errantRows),
+    epochs,
+    recoveries,
     problems,
     samples: sampler.samples.length,
-    durationMs: performance.now() - startedMs,
+    sampled: sampler.samples,
+    durationMs: nowMs() - ctx.startMs,
   };
 }

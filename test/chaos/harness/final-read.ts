@@ -7,6 +7,7 @@ import {
   type FinalHostState,
   type FinalReplication,
   finalPrimary,
+  leftFenced,
 } from "./checkers/final-state.ts";
 import type { Lab, LabHost } from "./lab.ts";
 import { CHAOS_TABLE, type Row, withSocket } from "./lab-sql.ts";
@@ -51,6 +52,33 @@ export function readFinalStates(lab: Lab): Promise<FinalHostState[]> {
   return Promise.all(lab.hosts.map(readFinalState));
 }
 
+/**
+ * Old primaries left fenced holding rows the primary lacks: transactions written before they were
+ * cut off and never replicated, which keel refuses to rejoin over. Their ids, by host.
+ */
+export async function fencedWithErrantRows(
+  lab: Lab,
+  candidates: readonly string[],
+  finals: readonly FinalHostState[],
+  primary: FinalHostState,
+): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const fenced = finals.filter(
+    (f) => candidates.includes(f.host) && f.host !== primary.host && leftFenced(f),
+  );
+  if (fenced.length === 0) return out;
+  try {
+    const onPrimary = new Set(await readWrittenIds(lab.host(primary.host)));
+    for (const f of fenced) {
+      const extra = (await readWrittenIds(lab.host(f.host))).filter((id) => !onPrimary.has(id));
+      if (extra.length > 0) out.set(f.host, extra);
+    }
+  } catch {
+    // A server that does not answer now is judged on the next round.
+  }
+  return out;
+}
+
 /** Every id in the host's chaos table. */
 export async function readWrittenIds(h: LabHost): Promise<number[]> {
   const rows = await withSocket(h.server.socket, (s) => s.query(`SELECT id FROM ${CHAOS_TABLE}`));
@@ -63,15 +91,27 @@ export interface Settled {
   problems: ChaosProblem[];
 }
 
-/** Polls until the lab has one primary and every replica converged, or timeoutMs passes. */
-export async function waitSettled(lab: Lab, timeoutMs: number, pollMs = 250): Promise<Settled> {
+/**
+ * Polls until the lab has one primary and every replica converged, or timeoutMs passes. The hosts
+ * `mayStayFenced` names (given each round's states) may end fenced instead of following.
+ */
+export async function waitSettled(
+  lab: Lab,
+  timeoutMs: number,
+  pollMs = 250,
+  mayStayFenced: (
+    finals: FinalHostState[],
+    primary: FinalHostState,
+  ) => Promise<readonly string[]> = async () => [],
+): Promise<Settled> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const finals = await readFinalStates(lab);
     const p = finalPrimary(finals);
+    const exempt = "primary" in p ? await mayStayFenced(finals, p.primary) : [];
     const settled: Settled =
       "primary" in p
-        ? { finals, primary: p.primary, problems: checkConvergence(finals, p.primary) }
+        ? { finals, primary: p.primary, problems: checkConvergence(finals, p.primary, exempt) }
         : { finals, primary: null, problems: [p.problem] };
     if (settled.problems.length === 0 || performance.now() > deadline) return settled;
     await sleep(pollMs);

@@ -1,4 +1,4 @@
-// A process run inside a host's namespace (later: `keel agent`), tracked so the nemesis can kill
+// A process run inside a host's namespace (such as `keel agent`), tracked so the nemesis can kill
 // it and the lab can reap it. Output goes to a log file in the host's directory.
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";

@@ -10,7 +10,7 @@ import { faultProblems, type NetFaults, NO_FAULTS } from "./nft-rules.ts";
 export type ProcessKind = "mysqld" | "agent";
 
 export interface NemesisOptions {
-  /** Starts a host's agent again after kill9(host, "agent"); absent until the agent runtime is wired. */
+  /** Starts a host's agent again after kill9(host, "agent") (lab-agents.ts start). */
   startAgent?: (host: LabHost) => LabProcess;
 }
 

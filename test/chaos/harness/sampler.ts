@@ -18,6 +18,9 @@ export interface SamplerOptions {
   nowMs?: () => number;
 }
 
+/** Connect and query bound of one probe, unless given. */
+export const SAMPLER_TIMEOUT_MS = 300;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Sampler {
@@ -34,7 +37,7 @@ export class Sampler {
     o: SamplerOptions = {},
   ) {
     this.intervalMs = o.intervalMs ?? 100;
-    this.timeoutMs = o.timeoutMs ?? 300;
+    this.timeoutMs = o.timeoutMs ?? SAMPLER_TIMEOUT_MS;
     this.nowMs = o.nowMs ?? (() => performance.now());
   }
 

@@ -38,18 +38,19 @@ export interface ScheduleOptions {
   lossPercent: readonly [number, number];
 }
 
-/** Everything but agent kills, which need the agent runtime in the lab. */
-export const FAULTS_WITHOUT_AGENT: readonly FaultKind[] = [
+/** Every fault the nemesis knows; agent kills are restarted by the run's startAgent. */
+export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   "isolate",
   "partition",
   "loss",
   "kill-mysqld",
+  "kill-agent",
   "pause-mysqld",
   "restart-mysqld",
 ];
 
 export const DEFAULT_SCHEDULE: Omit<ScheduleOptions, "totalMs"> = {
-  kinds: FAULTS_WITHOUT_AGENT,
+  kinds: ALL_FAULT_KINDS,
   warmupMs: 3_000,
   faultMs: [3_000, 15_000],
   quietMs: [2_000, 8_000],

@@ -36,7 +36,8 @@ export type ChaosProblem =
   | { code: "chaos.replica-not-following"; host: string; source: string | null; lastError: string }
   | { code: "chaos.old-primary-loose"; host: string }
   | { code: "chaos.acked-write-lost"; id: number; host: string; atMs: number }
-  | { code: "chaos.recovery-unfinished"; id: string; state: string; pendingSteps: string[] };
+  | { code: "chaos.recovery-unfinished"; id: string; state: string; pendingSteps: string[] }
+  | { code: "chaos.ledger-disagrees"; ledgerPrimary: string | null; primary: string };
 
 /** The only reachable writable host, or the problem that there is not exactly one. */
 export function finalPrimary(
@@ -66,12 +67,31 @@ function follows(f: FinalHostState, primary: FinalHostState): boolean {
   );
 }
 
-/** Every other host follows the primary, has its exact GTID position, and nothing of its own. */
-export function checkConvergence(finals: readonly FinalHostState[], primary: FinalHostState): ChaosProblem[] {
+/**
+ * An old primary keel left fenced instead of rejoining: read-only and replicating from nobody.
+ * keel refuses to rejoin a server holding transactions the new primary lacks (an unacknowledged
+ * tail written before it was cut off), so "rejoined or fenced" is the promise for old primaries.
+ */
+export function leftFenced(f: FinalHostState): boolean {
+  return f.reachable && f.readOnly === true && !(f.replication?.ioRunning || f.replication?.sqlRunning);
+}
+
+/**
+ * Every other host follows the primary, has its exact GTID position, and nothing of its own —
+ * except the hosts in `mayStayFenced` while left fenced: old primaries holding transactions the
+ * primary lacks, which keel rightly refuses to rejoin (the caller finds them; checkOldPrimaries
+ * judges them).
+ */
+export function checkConvergence(
+  finals: readonly FinalHostState[],
+  primary: FinalHostState,
+  mayStayFenced: readonly string[] = [],
+): ChaosProblem[] {
   const problems: ChaosProblem[] = [];
   const primaryGtid = primary.gtidCurrentPos ?? "";
   for (const f of finals) {
     if (f.host === primary.host) continue;
+    if (mayStayFenced.includes(f.host) && leftFenced(f)) continue;
     if (!f.reachable || f.gtidCurrentPos === null) {
       problems.push({ code: "chaos.host-unreachable", host: f.host });
       continue;
@@ -135,13 +155,21 @@ export interface RecoveryLike {
 }
 
 /**
- * Hook for the agent runtime: recoveries read from the ledger after the run. Any not finished
+ * Steps a plan runs only when it fails (src/failover/plan.ts, `when: "on-failure"`): a finished
+ * recovery rightly leaves them pending.
+ */
+export const ON_FAILURE_STEPS: readonly string[] = ["run-hooks:PostUnsuccessfulFailover"];
+
+/**
+ * Recoveries read from the agents' ledger after the run. Any not finished
  * or failed, or finished with steps still pending, was left half-done.
  */
 export function findUnfinishedRecoveries(recoveries: readonly RecoveryLike[]): ChaosProblem[] {
   const out: ChaosProblem[] = [];
   for (const r of recoveries) {
-    const pendingSteps = r.steps.filter((s) => s.status === "pending").map((s) => s.name);
+    const pendingSteps = r.steps
+      .filter((s) => s.status === "pending" && !(r.state === "finished" && ON_FAILURE_STEPS.includes(s.name)))
+      .map((s) => s.name);
     const settled = r.state === "finished" || r.state === "failed";
     if (!settled || (r.state === "finished" && pendingSteps.length > 0))
       out.push({ code: "chaos.recovery-unfinished", id: r.id, state: r.state, pendingSteps });
@@ -167,5 +195,7 @@ export function describeProblem(p: ChaosProblem): string {
       return `acknowledged write ${p.id} (acked by ${p.host} at ${Math.round(p.atMs)} ms) is not on the final primary`;
     case "chaos.recovery-unfinished":
       return `recovery ${p.id} left ${p.state}${p.pendingSteps.length ? ` with steps ${p.pendingSteps.join(", ")} pending` : ""}`;
+    case "chaos.ledger-disagrees":
+      return `the ledger names ${p.ledgerPrimary ?? "no primary"} but ${p.primary} is the writable primary`;
   }
 }

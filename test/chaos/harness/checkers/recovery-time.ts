@@ -29,3 +29,26 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
+
+export interface WriteOutage {
+  /** The last acknowledged write before the gap. */
+  fromMs: number;
+  /** The first one after it. */
+  toMs: number;
+  gapMs: number;
+}
+
+/**
+ * Gaps between consecutive acknowledged writes longer than minGapMs: each is a stretch when the
+ * client could not write (a failover's detection, fencing and promotion, or a fault keel had to
+ * wait out). Its length is keel's time to recover as the application felt it.
+ */
+export function writeOutages(acked: readonly AckedWrite[], minGapMs: number): WriteOutage[] {
+  const times = acked.map((a) => a.atMs).sort((a, b) => a - b);
+  const out: WriteOutage[] = [];
+  for (let i = 1; i < times.length; i++) {
+    const gapMs = times[i]! - times[i - 1]!;
+    if (gapMs > minGapMs) out.push({ fromMs: times[i - 1]!, toMs: times[i]!, gapMs });
+  }
+  return out;
+}

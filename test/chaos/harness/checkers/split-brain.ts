@@ -66,26 +66,53 @@ export interface EpochViolation {
   epochPrimary: string;
 }
 
-function epochAt(epochs: readonly EpochSpan[], atMs: number): EpochSpan | null {
-  let found: EpochSpan | null = null;
-  for (const e of epochs) if (e.fromMs <= atMs && (e.toMs === null || atMs < e.toMs)) found = e;
-  return found;
-}
-
 /**
  * Writable, client-reachable hosts that are not the primary of the epoch in force at that
  * instant. Instants before the first epoch are not judged (the ledger did not exist yet).
+ * `toleranceMs` absorbs the fuzz of observing the ledger and the servers by polling: a host is
+ * accepted when it was the primary of any epoch in force within ±toleranceMs of the sample.
  */
 export function findWritesOutsideEpoch(
   samples: readonly Sample[],
   epochs: readonly EpochSpan[],
+  toleranceMs = 0,
 ): EpochViolation[] {
   const out: EpochViolation[] = [];
+  const inForce = (e: EpochSpan, fromMs: number, toMs: number) =>
+    e.fromMs <= toMs && (e.toMs === null || fromMs < e.toMs);
   for (const s of samples) {
-    const e = epochAt(epochs, s.atMs);
-    if (!e) continue;
+    const exact = epochs.filter((e) => inForce(e, s.atMs, s.atMs)).at(-1);
+    if (!exact) continue;
+    const near = epochs.filter((e) => inForce(e, s.atMs - toleranceMs, s.atMs + toleranceMs));
     for (const host of writableHosts(s))
-      if (host !== e.primary) out.push({ atMs: s.atMs, host, epoch: e.epoch, epochPrimary: e.primary });
+      if (!near.some((e) => e.primary === host))
+        out.push({ atMs: s.atMs, host, epoch: exact.epoch, epochPrimary: exact.primary });
   }
   return out;
+}
+
+/** One look at the ledger: at `atMs` it named `primary` for `epoch` (null primary: none yet). */
+export interface LedgerObservation {
+  atMs: number;
+  epoch: number;
+  primary: string | null;
+}
+
+/**
+ * The epochs as a poller saw them: each starts when first observed and lasts until the next
+ * one's start. Epochs never go back, so an observation older than the newest seen (a lagging
+ * agent's copy) adds nothing; an epoch without a primary (bootstrap) is no span.
+ */
+export function epochSpansOf(observations: readonly LedgerObservation[]): EpochSpan[] {
+  const spans: EpochSpan[] = [];
+  const sorted = [...observations].sort((a, b) => a.atMs - b.atMs);
+  let newest = -1;
+  for (const o of sorted) {
+    if (o.epoch <= newest || o.primary === null) continue;
+    newest = o.epoch;
+    const last = spans.at(-1);
+    if (last) last.toMs = o.atMs;
+    spans.push({ epoch: o.epoch, primary: o.primary, fromMs: o.atMs, toMs: null });
+  }
+  return spans;
 }
