@@ -46,7 +46,7 @@ export function describeAction(a: ActionRequest, nowWallMs: number): string {
     case "switchover":
       return `switch over cluster ${a.cluster}: ${a.fromKey} stops taking writes and ${a.toKey} becomes its primary`;
     case "failover":
-      return `force a failover of cluster ${a.cluster}: keel promotes its best replica${a.primaryKey ? ` in place of ${a.primaryKey}` : ""}, whether or not the primary answers`;
+      return `fail over cluster ${a.cluster} now, as 'keel failover' does: keel promotes its best replica${a.primaryKey ? ` in place of ${a.primaryKey}` : ""}, but refuses while the primary still answers (only 'keel failover --force' overrides that)`;
     case "downtime":
       return `downtime ${a.instance} in cluster ${a.cluster} for ${a.durationLabel} (until ${formatClock(nowWallMs + a.durationMs)} UTC): keel will not recover it automatically`;
     case "ack":

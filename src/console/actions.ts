@@ -1,7 +1,7 @@
 // What the console's actions do. `ConsoleActions` is the port; `LedgerConsoleActions` acts through
 // the local agent's signed proposal API (the path the CLI's ledger commands use): downtime,
 // acknowledge, pause/resume, and a switchover intent it then watches until the primary moves.
-// Failover and rejoin have no ledger command in this build: they answer a typed error saying so.
+// Failover and rejoin run the CLI's own client code (recovery-actions.ts).
 import type { CodedError } from "../cli/command.ts";
 import { wordError } from "../cli/render-error.ts";
 import type { Config } from "../config/config.ts";
@@ -11,10 +11,10 @@ import type { LedgerCommand } from "../raft/ledger-commands.ts";
 import { type CallOptions, fetchRaftView, proposeViaAgent } from "../runtime/api-client.ts";
 import type { RuntimeClock } from "../runtime/clock.ts";
 import type { ActionOutcome, ActionRequest, ExtraActionRequest } from "./action-request.ts";
+import { consoleFailover, consoleRejoin, type RecoveryActionContext } from "./recovery-actions.ts";
 import { formatClock } from "./views/time-text.ts";
 
 export type ConsoleActionError =
-  | { code: "console.action-unavailable"; action: "failover" | "rejoin"; cluster: string }
   | { code: "console.action-no-config"; action: string }
   | { code: "console.action-other-cluster"; cluster: string; configCluster: string; configPath: string }
   | {
@@ -113,6 +113,8 @@ export interface LedgerActionsOptions {
   sleep(ms: number): Promise<void>;
   /** Passed to the API client (tests hand in a fetch). */
   call?: CallOptions;
+  /** How long a failover is followed (default: `keel failover`'s). */
+  failoverTimeoutMs?: number;
 }
 
 export class LedgerConsoleActions implements ConsoleActions {
@@ -224,11 +226,27 @@ export class LedgerConsoleActions implements ConsoleActions {
     return err({ code: "console.switchover-unconfirmed", cluster, to: toKey, waitedMs, primary });
   }
 
-  async failover(cluster: string) {
-    return err({ code: "console.action-unavailable", action: "failover", cluster } as ConsoleActionError);
+  async failover(cluster: string, progress: Progress) {
+    const same = this.sameCluster(cluster);
+    if (!same.ok) return same;
+    return consoleFailover(this.recoveryContext(), progress);
   }
 
-  async rejoin(cluster: string) {
-    return err({ code: "console.action-unavailable", action: "rejoin", cluster } as ConsoleActionError);
+  async rejoin(cluster: string, instance: string, progress: Progress) {
+    const same = this.sameCluster(cluster);
+    if (!same.ok) return same;
+    return consoleRejoin(this.recoveryContext(), instance, progress);
+  }
+
+  private recoveryContext(): RecoveryActionContext {
+    const { config, clock, operator, sleep, call, failoverTimeoutMs } = this.o;
+    return {
+      config,
+      clock,
+      operator,
+      sleep,
+      ...(call ? { call } : {}),
+      ...(failoverTimeoutMs !== undefined ? { failoverTimeoutMs } : {}),
+    };
   }
 }

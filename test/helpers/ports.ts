@@ -16,7 +16,9 @@
 //
 // Allocation (ports.test.ts checks the blocks are disjoint and below the ephemeral range):
 //   20000–20199  failover-hung, failover-override tests (offsets 10/20)
-//   20200–20999  free: a new test file takes the next unused 100-port block here
+//   20200–20399  failover-five, failover-host-gone tests (offsets 10/20)
+//   20400–20499  console-actions e2e (offsets 10/20)
+//   20500–20999  free: a new test file takes the next unused 100-port block here
 //   21000–21999  agent/raft/fencing tests with agents, 100 ports each (TEST_PORT_BLOCKS)
 //   22000–22399  reserved for files still being written: recovery*, demo e2e, demo integration,
 //                chaos (labs run in network namespaces on 3306, so chaos needs none today)
@@ -66,6 +68,10 @@ export const TEST_PORT_BLOCKS = {
   actions: block("test/integration/actions.test.ts", 27000),
   failoverHung: block("test/integration/failover-hung.test.ts", 20000),
   failoverOverride: block("test/integration/failover-override.test.ts", 20100),
+  failoverFive: block("test/integration/failover-five.test.ts", 20200),
+  failoverHostGone: block("test/integration/failover-host-gone.test.ts", 20300),
+  consoleActions: block("test/e2e/console-actions.test.ts", 20400),
+  fenceSemiSync: block("test/integration/fence-semisync.test.ts", 20600),
   compiledProbe: block("test/e2e/compiled-probe.test.ts", 20900),
 } as const satisfies Record<string, PortBlock>;
 

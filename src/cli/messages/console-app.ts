@@ -13,13 +13,6 @@ export const consoleAppMessages = defineMessages<ConsoleActionError | SeedConfig
     problem: `--seed ${e.seed} is not a gossip address`,
     fix: "give the host:port of any agent's gossip (e.g. 10.0.0.5:7946 or [fd00::5]:7946)",
   }),
-  "console.action-unavailable": (e) => ({
-    problem: `${e.action} of cluster ${e.cluster} is not available from the console in this build`,
-    fix:
-      e.action === "failover"
-        ? "use 'keel failover' from a shell on an agent host when your release has it, or promote by hand and record it with the CLI"
-        : "use 'keel rejoin' from a shell on the instance's host when your release has it, or re-point it by hand with CHANGE MASTER",
-  }),
   "console.action-no-config": (e) => ({
     problem: `cannot ${e.action}: the console was started with --seed, so it has no agent to propose through`,
     fix: "restart the console with --config pointing at an agent's config (keel sandbox config prints one for a sandbox)",

@@ -2,28 +2,8 @@
 // how any result becomes the operator's result line.
 import { describe, expect, test } from "bun:test";
 import { type ConsoleActions, LedgerConsoleActions, runAction } from "../../../../src/console/actions.ts";
-import type { Config } from "../../../../src/config/config.ts";
-import { loadConfig } from "../../../../src/config/load.ts";
 import { API_AUTH_HEADER } from "../../../../src/runtime/api-auth.ts";
-import { KEY_A } from "../../config/helpers.ts";
-
-function testConfig(): Config {
-  const text = JSON.stringify({
-    cluster: "main",
-    node_id: "db1",
-    gossip: { bind: "127.0.0.1" },
-    keyring: { primary: KEY_A, keys: [KEY_A] },
-    mysql: { user: "keel", password: "pw" },
-    http: { listen: "127.0.0.1:31999" },
-  });
-  const r = loadConfig(
-    "/etc/keel/keel.json",
-    {},
-    { read: () => ({ ok: true, value: { text, mode: 0o600 } }) },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value.config;
-}
+import { testConfig } from "./test-config.ts";
 
 interface Seen {
   method: string;
@@ -167,21 +147,15 @@ describe("ledger actions", () => {
     expect(r.ok ? null : r.error).toMatchObject({ code: "console.switchover-unconfirmed", primary: "db1" });
   });
 
-  test("another cluster, failover and rejoin are refused with typed errors", async () => {
+  test("another cluster is refused with a typed error, before any request", async () => {
     const { seen, fetchFn } = fakeAgent();
     const a = actions(fetchFn);
-    expect(await a.pause("orders", progress)).toMatchObject({
-      ok: false,
-      error: { code: "console.action-other-cluster" },
-    });
-    expect(await a.failover("main")).toMatchObject({
-      ok: false,
-      error: { code: "console.action-unavailable" },
-    });
-    expect(await a.rejoin("main")).toMatchObject({
-      ok: false,
-      error: { code: "console.action-unavailable" },
-    });
+    for (const r of [
+      await a.pause("orders", progress),
+      await a.failover("orders", progress),
+      await a.rejoin("orders", "127.0.0.1:31002", progress),
+    ])
+      expect(r).toMatchObject({ ok: false, error: { code: "console.action-other-cluster" } });
     expect(seen).toEqual([]);
   });
 
@@ -238,7 +212,7 @@ describe("runAction", () => {
     const failing = fake({
       failover: async () => ({
         ok: false,
-        error: { code: "console.action-unavailable", action: "failover", cluster: "main" } as never,
+        error: { code: "console.action-no-config", action: "failover" } as never,
       }),
     });
     const outcome = await runAction(
@@ -248,9 +222,9 @@ describe("runAction", () => {
     );
     expect(outcome).toMatchObject({
       ok: false,
-      problem: expect.stringContaining("(console.action-unavailable)"),
+      problem: expect.stringContaining("(console.action-no-config)"),
     });
-    expect(outcome.ok ? "" : outcome.fix).toContain("keel failover");
+    expect(outcome.ok ? "" : outcome.fix).toContain("restart the console with --config");
     const throwing = fake({
       ack: async () => {
         throw new Error("boom");

@@ -10,8 +10,6 @@ import type { SeedConfigError } from "../../../../src/console/seed-config.ts";
 type AppError = ConsoleActionError | SeedConfigError | LiveSourceError;
 
 const samples: AppError[] = [
-  { code: "console.action-unavailable", action: "failover", cluster: "main" },
-  { code: "console.action-unavailable", action: "rejoin", cluster: "main" },
   { code: "console.action-no-config", action: "downtime" },
   {
     code: "console.action-other-cluster",
@@ -43,10 +41,10 @@ describe("console app messages", () => {
   });
 
   test("the words name what and where", () => {
-    expect(renderError(samples[0]!)).toContain("failover of cluster main is not available");
-    expect(renderError(samples[3]!)).toContain(
+    expect(renderError(samples[0]!)).toContain("cannot downtime: the console was started with --seed");
+    expect(renderError(samples[1]!)).toContain(
       "cluster orders is not the cluster of /etc/keel/keel.json (main)",
     );
-    expect(renderError(samples[4]!)).toContain("after 60s the ledger's primary is still db1");
+    expect(renderError(samples[2]!)).toContain("after 60s the ledger's primary is still db1");
   });
 });
