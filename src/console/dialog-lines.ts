@@ -15,7 +15,7 @@ function para(t: string, width: number, style?: Style): Line[] {
 }
 
 function confirmTitle(a: ActionRequest): string {
-  return a.kind === "failover" ? "FORCED FAILOVER" : `confirm: ${actionTitle(a)}`;
+  return a.kind === "failover" ? "FAILOVER" : `confirm: ${actionTitle(a)}`;
 }
 
 function choiceLine(label: string, n: number, selected: boolean, width: number, extra = ""): Line {
@@ -73,7 +73,7 @@ export function dialogContent(
       };
     case "failover-type":
       return {
-        title: "FORCED FAILOVER",
+        title: "FAILOVER",
         lines: [
           ...para(
             `This will ${describeAction({ kind: "failover", cluster: d.cluster, primaryKey: d.primaryKey }, nowWallMs)}.`,

@@ -53,7 +53,7 @@ export const CONSOLE_KEYS: readonly KeyBinding[] = [
   {
     keys: ["f"],
     action: "failover",
-    description: "forced failover: type the cluster name to confirm",
+    description: "failover (as keel failover): type the cluster name to confirm",
     confirms: true,
   },
   {

@@ -113,7 +113,7 @@ describe("dialogs on screen", () => {
   test("failover asks for the cluster name and says when the typed name is wrong", () => {
     const s = keys(ready(), "f", "x", "enter");
     const screen = text(s).join("\n");
-    expect(screen).toContain("FORCED FAILOVER");
+    expect(screen).toContain("FAILOVER");
     expect(screen).toContain("Type the cluster name (main)");
     expect(screen).toContain('"x" is not main; nothing was done');
   });
