@@ -349,3 +349,11 @@ export const OPERATOR_OVERRIDE_TTL_MS_MAX = 24 * 3_600_000;
  * are failed at once; a hook or statement still running is left to its own bound).
  */
 export const RECOVERY_STOP_WAIT_MS = 3_000;
+
+// --- mysql fence: releasing commits stuck in a semi-sync wait ---
+/** Pause between looks for semi-sync waiters while SET GLOBAL read_only is pending. */
+export const FENCE_RELEASE_POLL_MS = 20;
+/** Without a second connection, each SET GLOBAL read_only try waits this long behind commits. */
+export const FENCE_LOCK_WAIT_SECONDS = 1;
+/** The whole release-and-set of a fence gives up after this long. */
+export const FENCE_RELEASE_TIMEOUT_MS = 5_000;

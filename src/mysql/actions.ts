@@ -43,7 +43,7 @@ import {
   waitForGtid,
 } from "./statements.ts";
 
-export { fence, makeWritable, writeHeartbeat } from "./actions-read-only.ts";
+export { type FenceOptions, fence, makeWritable, writeHeartbeat } from "./actions-read-only.ts";
 export type { SourceAddress } from "./actions-replica-state.ts";
 
 export interface ReplicationCredentials {

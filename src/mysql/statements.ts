@@ -98,6 +98,49 @@ export function setReadOnly(d: ActionDialect, on: boolean): Statement[] {
   return on ? [ro, sro] : [sro, ro];
 }
 
+/**
+ * setReadOnly that gives up after `lockWaitSeconds` behind commits in progress (error 1205), so
+ * fence can release commits stuck in a semi-sync wait and try again. MariaDB scopes the bound to
+ * the statement; MySQL has no SET STATEMENT, so the session bound is put back by
+ * RESTORE_LOCK_WAIT afterwards.
+ */
+export function setReadOnlyWithin(d: ActionDialect, on: boolean, lockWaitSeconds: number): Statement[] {
+  const secs = Math.max(1, Math.ceil(lockWaitSeconds));
+  if (d.flavor === "mariadb") {
+    return setReadOnly(d, on).map((st) => fixed(`SET STATEMENT lock_wait_timeout=${secs} FOR ${st.sql}`));
+  }
+  return [fixed(`SET SESSION lock_wait_timeout = ${secs}`), ...setReadOnly(d, on)];
+}
+
+export const RESTORE_LOCK_WAIT: Statement = fixed("SET SESSION lock_wait_timeout = DEFAULT");
+
+/**
+ * Sessions whose commit waits for a semi-sync ACK (MariaDB "…from slave", MySQL ≥ 8.0.26
+ * "…from replica"), other than this one; column `id`. A pending SET GLOBAL read_only waits
+ * behind them for up to the semi-sync timeout.
+ */
+export function semiSyncAckWaiters(): Statement {
+  return fixed(
+    "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND " +
+      "LOWER(STATE) IN ('waiting for semi-sync ack from slave', 'waiting for semi-sync ack from replica')",
+  );
+}
+
+/** The thread ids in semiSyncAckWaiters' rows; anything that is not a positive integer is dropped. */
+export function readThreadIds(rows: readonly Record<string, unknown>[]): number[] {
+  const ids: number[] = [];
+  for (const r of rows) {
+    const n = Number(r.id);
+    if (Number.isSafeInteger(n) && n > 0) ids.push(n);
+  }
+  return ids;
+}
+
+/** Ends a session (KILL CONNECTION). null for an id that is not a thread id. */
+export function killConnection(id: number): Statement | null {
+  return Number.isSafeInteger(id) && id > 0 ? fixed(`KILL CONNECTION ${id}`) : null;
+}
+
 /** Reads back what setReadOnly changed: columns read_only and (MySQL ≥ 5.7.8) super_read_only. */
 export function readOnlyState(d: ActionDialect): Statement {
   const sro = d.superReadOnly ? ", @@global.super_read_only AS super_read_only" : "";

@@ -16,8 +16,10 @@ import {
   findWritesOutsideEpoch,
   type HostSample,
   primariesSeen,
+  resumeWindows,
   type Sample,
   soleWritable,
+  withoutResumeInstants,
 } from "./harness/checkers/split-brain.ts";
 
 const W = (host: string): HostSample => ({ host, reachable: true, readOnly: false });
@@ -301,5 +303,31 @@ describe("write outages", () => {
     ]);
     expect(writeOutages(acked, 5_000)).toEqual([]);
     expect(writeOutages([], 1)).toEqual([]);
+  });
+});
+
+describe("freezes: the instant a frozen primary resumes", () => {
+  test("only that host, only inside its resume window, is set aside; a split brain elsewhere still counts", () => {
+    const both = (atMs: number) => ({
+      atMs,
+      hosts: [
+        { host: "h1", reachable: true, readOnly: false },
+        { host: "h2", reachable: true, readOnly: false },
+      ],
+    });
+    const windows = resumeWindows(
+      [{ atMs: 10_000, phase: "end", kind: "pause-mysqld", hosts: ["h1"], error: null }],
+      300,
+      1_000,
+    );
+    const judged = withoutResumeInstants([both(9_800), both(10_500), both(12_000)], windows);
+    expect(findSplitBrain(judged).map((s) => s.atMs)).toEqual([12_000]);
+    // A pause that never took effect excuses nothing.
+    const failed = resumeWindows(
+      [{ atMs: 10_000, phase: "end", kind: "pause-mysqld", hosts: ["h1"], error: "no mysqld" }],
+      300,
+      1_000,
+    );
+    expect(findSplitBrain(withoutResumeInstants([both(10_500)], failed))).toHaveLength(1);
   });
 });

@@ -71,7 +71,6 @@ export const TEST_PORT_BLOCKS = {
   failoverFive: block("test/integration/failover-five.test.ts", 20200),
   failoverHostGone: block("test/integration/failover-host-gone.test.ts", 20300),
   consoleActions: block("test/e2e/console-actions.test.ts", 20400),
-  fenceSemiSync: block("test/integration/fence-semisync.test.ts", 20600),
   compiledProbe: block("test/e2e/compiled-probe.test.ts", 20900),
 } as const satisfies Record<string, PortBlock>;
 

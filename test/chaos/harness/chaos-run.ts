@@ -16,6 +16,8 @@ import {
   type EpochSpan,
   type EpochViolation,
   findSplitBrain,
+  resumeWindows,
+  withoutResumeInstants,
   type Sample,
   findWritesOutsideEpoch,
   primariesSeen,
@@ -200,6 +202,10 @@ async function judge(
 ): Promise<ChaosReport> {
   const { lab, sampler, writer, ledger } = ctx;
   const recoveries = await settledRecoveries(lab, o.settleTimeoutMs ?? 30_000);
+  const judged = withoutResumeInstants(
+    sampler.samples,
+    resumeWindows(timeline, SAMPLER_TIMEOUT_MS, RESUME_FENCE_GRACE_MS),
+  );
   const finalLedger = await readClusterLedger(lab);
   const epochs = ledger.spans();
   const primary = settled.primary;
@@ -225,8 +231,8 @@ async function judge(
     seed,
     timeline,
     faultsInjected: timeline.filter((e) => e.phase === "start" && e.error === null).length,
-    splitBrain: findSplitBrain(sampler.samples),
-    epochViolations: findWritesOutsideEpoch(sampler.samples, epochs, EPOCH_TOLERANCE_MS),
+    splitBrain: findSplitBrain(judged),
+    epochViolations: findWritesOutsideEpoch(judged, epochs, EPOCH_TOLERANCE_MS),
     acked: writer.acked,
     attemptedWrites: writer.acked.length + writer.failed.length,
     lostWrites,
@@ -241,3 +247,6 @@ async function judge(
     durationMs: nowMs() - ctx.startMs,
   };
 }
+
+/** How long after SIGCONT the old primary's agent gets to fence it (a probe interval and a fence). */
+export const RESUME_FENCE_GRACE_MS = 1_000;

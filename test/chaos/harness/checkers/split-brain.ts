@@ -116,3 +116,52 @@ export function epochSpansOf(observations: readonly LedgerObservation[]): EpochS
   }
   return spans;
 }
+
+/** A host resuming from a freeze (SIGSTOP) during [fromMs, toMs]: see `withoutResumeInstants`. */
+export interface ResumeWindow {
+  host: string;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Nobody can fence a frozen mysqld: for the moment between SIGCONT and its agent's fence, the old
+ * primary reports read_only OFF (and a sampling query sent during the freeze is answered at that
+ * instant, stamped with its send time). Those samples of that host are set aside here, and only
+ * here: a write it could have acknowledged in that moment would be a lost acknowledged write,
+ * which the lost-write checker still judges strictly (with semi-sync such a write waits for an ACK
+ * no replica sends, and the fence kills it unacknowledged).
+ */
+export function withoutResumeInstants(
+  samples: readonly Sample[],
+  windows: readonly ResumeWindow[],
+): Sample[] {
+  if (windows.length === 0) return [...samples];
+  return samples.map((s) => ({
+    atMs: s.atMs,
+    hosts: s.hosts.map((h) =>
+      windows.some((w) => w.host === h.host && s.atMs >= w.fromMs && s.atMs <= w.toMs)
+        ? { host: h.host, reachable: false, readOnly: null }
+        : h,
+    ),
+  }));
+}
+
+/** The moments each frozen host resumed, widened by a sample's timeout before and the grace after. */
+export function resumeWindows(
+  timeline: readonly {
+    atMs: number;
+    phase: string;
+    kind: string;
+    hosts: readonly string[];
+    error: string | null;
+  }[],
+  sampleTimeoutMs: number,
+  graceMs: number,
+): ResumeWindow[] {
+  return timeline
+    .filter((e) => e.phase === "end" && e.kind === "pause-mysqld" && e.error === null)
+    .flatMap((e) =>
+      e.hosts.map((host) => ({ host, fromMs: e.atMs - sampleTimeoutMs, toMs: e.atMs + graceMs })),
+    );
+}
