@@ -51,8 +51,14 @@ export interface ReconcileInput {
   ledger: ReconcileLedgerView;
   /** This agent's latest probe of its own server; null before the first. */
   local: InstanceState | null;
-  /** lostForMs counts from the last contact with a majority; 0 while reachable. */
-  quorum: { reachable: boolean; lostForMs: number };
+  /**
+   * lostForMs counts from the last contact with a majority; 0 while reachable. ledgerCurrent:
+   * this agent's copy of the ledger provably holds everything the raft leader committed (see
+   * RaftHost.ledgerCurrent); while it may be stale the server is never made writable, since the
+   * majority may have named another primary meanwhile. Absent is taken as current, for callers
+   * that model an always-current ledger; the runtime always supplies it.
+   */
+  quorum: { reachable: boolean; lostForMs: number; ledgerCurrent: boolean };
   settings: { fenceAfterMs: number; autoRejoin: boolean };
   /** The current primary's GTID position as last gossiped; null when not known yet. */
   primaryPosition: LastKnownPosition | null;
@@ -106,7 +112,11 @@ function asPrimary(input: ReconcileInput, local: ReachableInstance, primary: Led
     const sources = local.channels.map((c) => `${c.sourceHost}:${c.sourcePort}`);
     return { action: null, events: [{ code: "failover.primary-replicates", nodeId: self, sources }] };
   }
-  return local.readOnly ? { action: { type: "set-writable", epoch: primary.epoch }, events: [] } : NOTHING;
+  if (!local.readOnly) return NOTHING;
+  // Writable only as primary of the current epoch: a stale ledger (a healed old primary that has
+  // not caught up yet) cannot know it still is; it waits like one without a quorum.
+  if (!input.quorum.ledgerCurrent) return NOTHING;
+  return { action: { type: "set-writable", epoch: primary.epoch }, events: [] };
 }
 
 /**

@@ -10,7 +10,7 @@ import { decodeRaftMessage, encodeRaftMessage } from "../raft/codec.ts";
 import type { RaftConfig } from "../raft/config.ts";
 import { Ledger, type LedgerOutcome, type LedgerRejection, type LedgerState } from "../raft/ledger.ts";
 import { encodeLedgerCommand, type LedgerCommand } from "../raft/ledger-commands.ts";
-import type { Entry, RaftEvent, Ready } from "../raft/messages.ts";
+import type { Entry, RaftEvent, RaftMessage, Ready } from "../raft/messages.ts";
 import { type ProposeError, RaftNode, type RaftStatus } from "../raft/raft-node.ts";
 import type { LoadedRaftState, RaftStorage, StorageError, StorageWarning } from "../storage/raft-storage.ts";
 
@@ -54,6 +54,20 @@ export interface RaftHostInit {
   deps: RaftHostDeps;
 }
 
+/**
+ * One stretch of unbroken contact with a leader. A heartbeat's commit is capped at what the
+ * leader believes this follower holds, so only an append tells the leader's real commit: the
+ * highest one announced in this stretch must be applied here before the ledger counts as current.
+ */
+interface LeaderContact {
+  leader: string;
+  term: number;
+  sinceMs: number;
+  announcedCommit: number;
+  /** The latest append did not match this log (or a snapshot is still arriving): they differ. */
+  lastAppendRejected: boolean;
+}
+
 export class RaftHost {
   readonly node: RaftNode;
   readonly config: Readonly<RaftConfig>;
@@ -68,6 +82,8 @@ export class RaftHost {
   private haltedBy: RaftHostError | null = null;
   /** Term of the last entry applied to the ledger (0 before any). */
   private appliedTerm = 0;
+  /** The current stretch of unbroken contact with the leader, as ledgerCurrent() judges it. */
+  private contact: LeaderContact | null = null;
 
   private constructor(init: RaftHostInit, loaded: LoadedRaftState, ledger: Ledger) {
     this.config = init.config;
@@ -146,9 +162,63 @@ export class RaftHost {
       this.emit({ type: "message-dropped", from, reason: "sender-mismatch" });
       return;
     }
+    const previouslyHeardMs = this.heardAtMs.get(from) ?? null;
     if (this.config.voters.includes(from)) this.heardAtMs.set(from, nowMs);
     this.node.step(decoded.value, nowMs);
     this.drain();
+    this.noteLeaderContact(decoded.value, previouslyHeardMs, nowMs);
+  }
+
+  /**
+   * Whether this node's ledger provably holds what the leader of its current term has committed,
+   * so that acting on it cannot redo or contradict a newer decision: it leads and has applied its
+   * own term's no-op, or it follows a leader heard from within the election timeout, has applied
+   * an entry of that leader's term, has applied everything the leader announced in an append
+   * during the current stretch of contact, and that stretch has lasted long enough
+   * (electionTimeoutMinMs, several heartbeat rounds) for the leader to have sent any entries
+   * this node missed while cut off. Cheap: no I/O.
+   */
+  ledgerCurrent(nowMs: number): boolean {
+    if (this.haltedBy !== null) return false;
+    const st = this.node.status();
+    if (st.role === "leader") return this.leaderTerm() !== null;
+    if (st.role !== "follower" || st.leader === null) return false;
+    if (this.appliedTerm !== st.term || st.applied !== st.commit) return false;
+    const c = this.contact;
+    if (c === null || c.leader !== st.leader || c.term !== st.term) return false;
+    const heardMs = this.heardAtMs.get(st.leader);
+    if (heardMs === undefined || nowMs - heardMs >= this.config.electionTimeoutMaxMs) return false;
+    return (
+      !c.lastAppendRejected &&
+      st.commit >= c.announcedCommit &&
+      nowMs - c.sinceMs >= this.config.electionTimeoutMinMs
+    );
+  }
+
+  private noteLeaderContact(m: RaftMessage, previouslyHeardMs: number | null, nowMs: number): void {
+    if (m.type !== "append" && m.type !== "heartbeat" && m.type !== "snapshot") return;
+    const st = this.node.status();
+    if (st.role !== "follower" || st.leader !== m.from || st.term !== m.term) return;
+    // Silence longer than two heartbeats: appends may have been lost meanwhile, start over.
+    const gap = previouslyHeardMs === null || nowMs - previouslyHeardMs > 2 * this.config.heartbeatIntervalMs;
+    let c = this.contact;
+    if (c === null || c.leader !== m.from || c.term !== m.term || gap) {
+      c = { leader: m.from, term: m.term, sinceMs: nowMs, announcedCommit: 0, lastAppendRejected: false };
+      this.contact = c;
+    }
+    if (m.type === "append") {
+      c.announcedCommit = Math.max(c.announcedCommit, m.commit);
+      // Logs that hold the same term at an index agree up to it (Raft's log matching), and
+      // committed entries always match.
+      const end = m.prevIndex + m.entries.length;
+      const lastTerm = m.entries.at(-1)?.term ?? m.prevTerm;
+      c.lastAppendRejected = end > st.commit && this.node.log.term(end) !== lastTerm;
+    } else if (m.type === "snapshot") {
+      c.announcedCommit = Math.max(c.announcedCommit, m.index);
+      c.lastAppendRejected = st.commit < m.index;
+    } else {
+      c.announcedCommit = Math.max(c.announcedCommit, m.commit);
+    }
   }
 
   /** Appends a command on this node if it leads; the entry is durable and sent when this returns.
@@ -191,6 +261,7 @@ export class RaftHost {
       const saved = this.storage.saveSnapshot(rd.snapshot);
       if (!saved.ok) return saved;
       this.ledger = restored.value;
+      this.appliedTerm = rd.snapshot.term;
       this.emit({ type: "snapshot-restored", index: rd.snapshot.index });
     }
     if (rd.entries.length > 0) {
@@ -226,6 +297,7 @@ export class RaftHost {
     const { leader, term } = this.node.status();
     if (leader !== this.knownLeader) {
       this.knownLeader = leader;
+      this.contact = null;
       this.emit({ type: "leader-changed", term, leader });
     }
   }

@@ -19,6 +19,8 @@ export interface QuorumReading {
   reachable: boolean;
   /** Since the last contact with a majority; 0 while reachable. */
   lostForMs: number;
+  /** The local ledger provably holds all the leader committed (RaftHost.ledgerCurrent). */
+  ledgerCurrent: boolean;
 }
 
 export interface ReconcileSources {
@@ -228,20 +230,30 @@ export interface QuorumContactSample {
 }
 
 /**
- * When this node last had a majority in contact: itself plus the most recent peers, or (on a
- * follower, which hears only from its leader) the leader's last word. Null when never.
+ * When this node last had a majority in contact. A leader: itself plus its most recent peers. A
+ * follower of a known leader: the leader's last word (the leader keeps its role only while a
+ * majority answers it). A node without a leader (campaigning, or just cut off) proves no contact
+ * by hearing a peer or two: a lone reachable peer may itself be cut off from the leader, and its
+ * messages say nothing of the majority. It keeps `previousMs`, the contact it last had, so its
+ * lost time runs from there. Null when never.
  */
-export function lastQuorumContactMs(s: QuorumContactSample, nowMs: number): number | null {
-  const majority = Math.floor(s.voters.length / 2) + 1;
-  const times = s.voters
-    .map((id) => (id === s.selfId ? nowMs : s.heardAtMs(id)))
-    .filter((t): t is number => t !== null)
-    .sort((a, b) => b - a);
-  let best = times[majority - 1] ?? null;
-  if (s.leader !== null && s.leader !== s.selfId) {
-    const leaderHeard = s.heardAtMs(s.leader);
-    if (leaderHeard !== null && (best === null || leaderHeard > best)) best = leaderHeard;
+export function lastQuorumContactMs(
+  s: QuorumContactSample,
+  nowMs: number,
+  previousMs: number | null = null,
+): number | null {
+  let best: number | null = null;
+  if (s.role === "leader" && s.leader === s.selfId) {
+    const majority = Math.floor(s.voters.length / 2) + 1;
+    const times = s.voters
+      .map((id) => (id === s.selfId ? nowMs : s.heardAtMs(id)))
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => b - a);
+    best = times[majority - 1] ?? null;
+  } else if (s.leader !== null && s.leader !== s.selfId) {
+    best = s.heardAtMs(s.leader);
   }
+  if (previousMs !== null && (best === null || previousMs > best)) return previousMs;
   return best;
 }
 
@@ -255,7 +267,9 @@ export function quorumReading(
   nowMs: number,
   windowMs: number,
   sinceMs: number,
+  ledgerCurrent: boolean,
 ): QuorumReading {
-  if (lastContactMs !== null && nowMs - lastContactMs < windowMs) return { reachable: true, lostForMs: 0 };
-  return { reachable: false, lostForMs: Math.max(0, nowMs - (lastContactMs ?? sinceMs)) };
+  if (lastContactMs !== null && nowMs - lastContactMs < windowMs)
+    return { reachable: true, lostForMs: 0, ledgerCurrent };
+  return { reachable: false, lostForMs: Math.max(0, nowMs - (lastContactMs ?? sinceMs)), ledgerCurrent };
 }

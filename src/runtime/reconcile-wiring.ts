@@ -64,11 +64,16 @@ function localAddress(m: NonNullable<Config["mysql"]>): MysqlAddress {
   return m.socket !== null ? { kind: "socket", path: m.socket } : { kind: "tcp", host: m.host, port: m.port };
 }
 
-/** The raft host's contact with a majority, as the reconciler needs it. */
+/**
+ * The raft host's contact with a majority and whether its ledger is current, as the reconciler
+ * needs them. The last contact is remembered: a node that loses its leader keeps counting its
+ * lost time from when it last had one.
+ */
 function quorumOf(raft: RaftRuntime, startedMs: number): (nowMs: number) => QuorumReading {
+  let lastContactMs: number | null = null;
   return (nowMs) => {
     const st = raft.host.status();
-    const last = lastQuorumContactMs(
+    lastContactMs = lastQuorumContactMs(
       {
         selfId: st.id,
         voters: raft.host.config.voters,
@@ -77,8 +82,10 @@ function quorumOf(raft: RaftRuntime, startedMs: number): (nowMs: number) => Quor
         heardAtMs: (id) => raft.host.lastHeardAtMs(id),
       },
       nowMs,
+      lastContactMs,
     );
-    return quorumReading(last, nowMs, raft.host.config.electionTimeoutMaxMs, startedMs);
+    const windowMs = raft.host.config.electionTimeoutMaxMs;
+    return quorumReading(lastContactMs, nowMs, windowMs, startedMs, raft.host.ledgerCurrent(nowMs));
   };
 }
 
@@ -161,7 +168,8 @@ export function attachReconciler(w: ReconcileWiring): Result<ReconcileRuntime, R
         stillPrimaryOf: (epoch) => {
           const l = raft.host.ledgerState;
           const named = l.primary === self || (selfAddress !== null && l.primary === selfAddress);
-          const okNow = named && l.epoch === epoch && quorum(clock.monoMs()).reachable;
+          const q = quorum(clock.monoMs());
+          const okNow = named && l.epoch === epoch && q.reachable && q.ledgerCurrent;
           return { ok: okNow, currentEpoch: l.epoch, primary: l.primary };
         },
       }),

@@ -87,7 +87,7 @@ class Scenario {
           switchover: r?.kind === "switchover" ? { id: "s1", from: r.from, to: r.successor } : null,
         },
         local: this.m.instance(id),
-        quorum: { reachable: !this.m.cut.has(id), lostForMs: this.m.lostForMs(id) },
+        quorum: { reachable: !this.m.cut.has(id), lostForMs: this.m.lostForMs(id), ledgerCurrent: true },
         settings: { fenceAfterMs: SETTINGS.fenceAfterMs, autoRejoin: true },
         primaryPosition: this.m.primaryPosition(),
         primaryPromotedAt: primary === null ? null : this.m.server(primary).slavePos,

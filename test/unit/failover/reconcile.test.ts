@@ -38,7 +38,7 @@ function input(self: string, opts: { readOnly?: boolean } & Partial<ReconcileInp
     kind: "agent",
     ledger: ledger(),
     local,
-    quorum: { reachable: true, lostForMs: 0 },
+    quorum: { reachable: true, lostForMs: 0, ledgerCurrent: true },
     settings: { fenceAfterMs: FENCE_AFTER_MS, autoRejoin: true },
     primaryPosition: b.build().agents[0]?.lastKnownPosition ?? null,
     primaryPromotedAt: null,
@@ -49,7 +49,7 @@ function input(self: string, opts: { readOnly?: boolean } & Partial<ReconcileInp
   };
 }
 
-const lost = (lostForMs: number) => ({ quorum: { reachable: false, lostForMs } });
+const lost = (lostForMs: number) => ({ quorum: { reachable: false, lostForMs, ledgerCurrent: true } });
 const fence = (reason: string): LocalAction => ({ type: "set-read-only", reason }) as LocalAction;
 const writable: LocalAction = { type: "set-writable", epoch: EPOCH };
 const selfFenced = (lostForMs: number, nodeId = "db1"): LocalAction => ({
@@ -65,6 +65,26 @@ describe("reconcile: writability", () => {
   test.each<[string, ReconcileInput, LocalAction[]]>([
     ["writable named primary with a quorum: nothing to do", input("db1", { readOnly: false }), []],
     ["read-only named primary with a quorum: made writable", input("db1", { readOnly: true }), [writable]],
+    [
+      "read-only named primary whose ledger copy may be stale (a healed old primary): not made writable",
+      input("db1", { readOnly: true, quorum: { reachable: true, lostForMs: 0, ledgerCurrent: false } }),
+      [],
+    ],
+    [
+      "read-only named primary with a quorum and a current ledger: made writable",
+      input("db1", { readOnly: true, quorum: { reachable: true, lostForMs: 0, ledgerCurrent: true } }),
+      [writable],
+    ],
+    [
+      "writable primary whose ledger copy may be stale: left writable (fencing is the quorum's call)",
+      input("db1", { quorum: { reachable: true, lostForMs: 0, ledgerCurrent: false } }),
+      [],
+    ],
+    [
+      "writable server the ledger does not name, ledger copy stale: still fenced",
+      input("db2", { readOnly: false, quorum: { reachable: true, lostForMs: 0, ledgerCurrent: false } }),
+      [fence("not-primary"), notPrimary],
+    ],
     [
       "writable primary, quorum lost 1 ms short of fence_after: not yet",
       input("db1", lost(FENCE_AFTER_MS - 1)),

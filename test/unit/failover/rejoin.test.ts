@@ -61,7 +61,7 @@ function after(
       switchover: null,
     },
     local,
-    quorum: { reachable: true, lostForMs: 0 },
+    quorum: { reachable: true, lostForMs: 0, ledgerCurrent: true },
     settings: { fenceAfterMs: 1_500, autoRejoin: true },
     primaryPosition: position(flavor, G[flavor].newPrimary),
     primaryPromotedAt: G[flavor].promotedAt,

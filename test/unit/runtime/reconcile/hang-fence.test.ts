@@ -35,7 +35,7 @@ function harness() {
     wallMs: () => 0,
     ledger: () => h.ledger,
     members: () => [],
-    quorum: () => ({ reachable: true, lostForMs: 0 }),
+    quorum: () => ({ reachable: true, lostForMs: 0, ledgerCurrent: true }),
     perform: (a) => {
       h.performed.push(a);
       return new Promise<Done>((resolve) => h.pending.push(resolve));
@@ -100,7 +100,7 @@ describe("the reconciler hands the unanswered gap to reconcile", () => {
       ledger: ledgerWith("db1", 1),
       members: [],
       local: writable(1),
-      quorum: { reachable: true, lostForMs: 0 },
+      quorum: { reachable: true, lostForMs: 0, ledgerCurrent: true },
       settings: { fenceAfterMs: FENCE_AFTER_MS, autoRejoin: true },
       rejoinRequest: null,
       inFlight: [],

@@ -55,6 +55,55 @@ describe("lastQuorumContactMs", () => {
     expect(t).toBe(980);
   });
 
+  test("a node without a leader does not count a heard peer as the quorum: it keeps its last contact", () => {
+    const sample = {
+      selfId: "a",
+      voters: ["a", "b", "c"],
+      role: "pre-candidate",
+      leader: null,
+      heardAtMs: heard({ b: 990, c: 980 }),
+    };
+    expect(lastQuorumContactMs(sample, 1_000)).toBeNull();
+    expect(lastQuorumContactMs(sample, 1_000, 400)).toBe(400);
+    expect(lastQuorumContactMs({ ...sample, role: "follower" }, 1_000, 400)).toBe(400);
+  });
+
+  test("a follower counts only its leader's word, not other peers it hears", () => {
+    const sample = {
+      selfId: "c",
+      voters: ["a", "b", "c"],
+      role: "follower",
+      leader: "a",
+      heardAtMs: heard({ a: 300, b: 990 }),
+    };
+    expect(lastQuorumContactMs(sample, 1_000)).toBe(300);
+    // A fresher remembered contact (an earlier leader) is kept.
+    expect(lastQuorumContactMs(sample, 1_000, 500)).toBe(500);
+  });
+
+  test("a follower that lost its leader is cut off from when it last heard it, not from its start", () => {
+    let last = lastQuorumContactMs(
+      { selfId: "c", voters: ["a", "b", "c"], role: "follower", leader: "a", heardAtMs: heard({ a: 9_000 }) },
+      9_050,
+    );
+    last = lastQuorumContactMs(
+      {
+        selfId: "c",
+        voters: ["a", "b", "c"],
+        role: "pre-candidate",
+        leader: null,
+        heardAtMs: heard({ a: 9_000 }),
+      },
+      10_200,
+      last,
+    );
+    expect(quorumReading(last, 10_200, 1_000, 0, false)).toEqual({
+      reachable: false,
+      lostForMs: 1_200,
+      ledgerCurrent: false,
+    });
+  });
+
   test("never heard from anyone: null; a single voter is always in contact", () => {
     expect(
       lastQuorumContactMs(
@@ -73,13 +122,25 @@ describe("lastQuorumContactMs", () => {
 
 describe("quorumReading", () => {
   test("within the window the quorum is reachable and nothing is lost", () => {
-    expect(quorumReading(900, 1_000, 1_000, 0)).toEqual({ reachable: true, lostForMs: 0 });
+    expect(quorumReading(900, 1_000, 1_000, 0, true)).toEqual({
+      reachable: true,
+      lostForMs: 0,
+      ledgerCurrent: true,
+    });
   });
   test("past the window the loss counts from the last contact", () => {
-    expect(quorumReading(1_000, 3_500, 1_000, 0)).toEqual({ reachable: false, lostForMs: 2_500 });
+    expect(quorumReading(1_000, 3_500, 1_000, 0, true)).toEqual({
+      reachable: false,
+      lostForMs: 2_500,
+      ledgerCurrent: true,
+    });
   });
   test("with no contact ever, from the agent's start", () => {
-    expect(quorumReading(null, 5_000, 1_000, 2_000)).toEqual({ reachable: false, lostForMs: 3_000 });
+    expect(quorumReading(null, 5_000, 1_000, 2_000, true)).toEqual({
+      reachable: false,
+      lostForMs: 3_000,
+      ledgerCurrent: true,
+    });
   });
 });
 
@@ -92,7 +153,7 @@ function sources(over: Partial<ReconcileSources>): ReconcileSources {
     ledger: ledgerWith("db1", 1),
     members: [],
     local: server("db2", { follows: "db1" }),
-    quorum: { reachable: true, lostForMs: 0 },
+    quorum: { reachable: true, lostForMs: 0, ledgerCurrent: true },
     settings: { fenceAfterMs: 1_500, autoRejoin: true },
     rejoinRequest: null,
     inFlight: [],

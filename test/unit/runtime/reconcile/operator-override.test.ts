@@ -48,8 +48,8 @@ function overrideHarness(answer: () => ProposalResult) {
   return { h, o };
 }
 
-const QUORUM = { reachable: true, lostForMs: 0 };
-const NO_QUORUM = { reachable: false, lostForMs: 60_000 };
+const QUORUM = { reachable: true, lostForMs: 0, ledgerCurrent: true };
+const NO_QUORUM = { reachable: false, lostForMs: 60_000, ledgerCurrent: true };
 const applied = (): ProposalResult => ok({ index: 7, outcome: { applied: "set-primary" } });
 
 describe("OperatorOverride", () => {

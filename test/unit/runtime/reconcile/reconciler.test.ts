@@ -19,7 +19,7 @@ function harness(self: string, o: { autoRejoin?: boolean; kind?: "agent" | "witn
   const h = {
     ledger: ledgerWith(null, 0) as LedgerState,
     members: [] as MemberInput[],
-    quorum: { reachable: true, lostForMs: 0 } as QuorumReading,
+    quorum: { reachable: true, lostForMs: 0, ledgerCurrent: true } as QuorumReading,
     wallMs: 10_000,
     performed: [] as ServerChange[],
     pending: [] as ((r: Done) => void)[],
@@ -83,7 +83,7 @@ describe("fencing by default", () => {
   test("the ledger's primary is not made writable without the quorum", () => {
     const { h } = harness("db1");
     h.ledger = ledgerWith("db1", 3);
-    h.quorum = { reachable: false, lostForMs: 200 };
+    h.quorum = { reachable: false, lostForMs: 200, ledgerCurrent: true };
     h.probe(server("db1", { readOnly: true }));
     expect(h.performed).toEqual([]);
   });
@@ -128,10 +128,10 @@ describe("self-fencing", () => {
     const { h, rec } = harness("db1");
     h.ledger = ledgerWith("db1", 2);
     h.probe(server("db1", { readOnly: false }));
-    h.quorum = { reachable: false, lostForMs: 1_000 };
+    h.quorum = { reachable: false, lostForMs: 1_000, ledgerCurrent: true };
     rec.tick(1);
     expect(h.performed).toEqual([]);
-    h.quorum = { reachable: false, lostForMs: 1_600 };
+    h.quorum = { reachable: false, lostForMs: 1_600, ledgerCurrent: true };
     rec.tick(2);
     rec.tick(3);
     expect(h.performed).toEqual([{ type: "set-read-only", reason: "self-fence" }]);
@@ -141,7 +141,7 @@ describe("self-fencing", () => {
   test("before the ledger ever named a primary, the writable server is left alone", () => {
     const { h, rec } = harness("db1");
     h.probe(server("db1", { readOnly: false }));
-    h.quorum = { reachable: false, lostForMs: 60_000 };
+    h.quorum = { reachable: false, lostForMs: 60_000, ledgerCurrent: true };
     rec.tick(1);
     h.probe(server("db1", { readOnly: false }));
     expect(h.performed).toEqual([]);
