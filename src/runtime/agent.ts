@@ -12,12 +12,7 @@ import { randomInt } from "node:crypto";
 import pkg from "../../package.json" with { type: "json" };
 import type { Config } from "../config/config.ts";
 import { type GossipConfig, gossipConfig } from "../gossip/config.ts";
-import {
-  AGENT_LEAVE_FLUSH_MS,
-  AGENT_MEMBER_STALE_MS,
-  AGENT_RECORD_KEEPALIVE_MS,
-  AGENT_TICK_INTERVAL_MS,
-} from "../lib/limits.ts";
+import { AGENT_LEAVE_FLUSH_MS, AGENT_RECORD_KEEPALIVE_MS, AGENT_TICK_INTERVAL_MS } from "../lib/limits.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import { type Rng, seededRng } from "../lib/rng.ts";
 import type { InstanceState } from "../model/instance-state.ts";
@@ -31,10 +26,13 @@ import { openUdpTransport, type UdpTransport } from "../net/udp-transport.ts";
 import { startHttpServer, type HttpServer } from "../obs/http-server.ts";
 import type { Logger } from "../obs/logger.ts";
 import type { ObsError } from "../obs/obs-error.ts";
+export type { RuntimeHost } from "./agent-parts.ts";
 import { createAgentLogger, createDropLogger, logGossipEvent } from "./agent-logger.ts";
 import { AgentMetrics } from "./agent-metrics.ts";
 import { AgentPublisher } from "./agent-publisher.ts";
-import { type AgentState, buildAgentState, RecordDecodeCache } from "./agent-state.ts";
+import type { AgentParts } from "./agent-parts.ts";
+import { type AgentState, RecordDecodeCache } from "./agent-state.ts";
+import { agentState, metricsText } from "./agent-views.ts";
 import { Channels } from "./channels.ts";
 import { type RuntimeClock, systemClock } from "./clock.ts";
 import { GossipHost } from "./gossip-host.ts";
@@ -42,8 +40,8 @@ import { claimAgentIncarnation } from "./incarnation.ts";
 import { ProbeLoop } from "./probe-loop.ts";
 import type { RaftRuntime, RaftStartError } from "./raft-loop.ts";
 import { plugRaftIntoAgent, raftRoutesFor, raftSummary } from "./raft-wiring.ts";
-import { attachRecovery, type RecoveryRuntime } from "./recovery-wiring.ts";
-import { attachReconciler, type ReconcileRuntime, type ReconcileStartError } from "./reconcile-wiring.ts";
+import { attachRecovery } from "./recovery-wiring.ts";
+import { attachReconciler, type ReconcileStartError } from "./reconcile-wiring.ts";
 
 export type AgentStartError = { code: "agent.no-mysql"; nodeId: string };
 export type AgentError =
@@ -55,10 +53,6 @@ export type AgentError =
   | ReconcileStartError;
 
 /** Something the agent's loop drives besides gossip (the raft host, later the reconciler). */
-export interface RuntimeHost {
-  tick(nowMs: number): void;
-  stop?(): Promise<void>;
-}
 
 export interface AgentDeps {
   clock?: RuntimeClock;
@@ -92,35 +86,6 @@ export interface AgentHandle {
 
 function probeAddress(m: NonNullable<Config["mysql"]>): MysqlAddress {
   return m.socket !== null ? { kind: "socket", path: m.socket } : { kind: "tcp", host: m.host, port: m.port };
-}
-
-/** Everything the running agent holds; built by startAgent, read by the closures below. */
-interface AgentParts {
-  config: Config;
-  clock: RuntimeClock;
-  kind: "agent" | "witness";
-  version: string;
-  selfAddr: string;
-  keepaliveMs: number;
-  logger: Logger;
-  metrics: AgentMetrics;
-  udp: UdpTransport;
-  channels: Channels;
-  gossip: GossipHost;
-  publisher: AgentPublisher;
-  prober: InstanceProber | null;
-  probeLoop: ProbeLoop | null;
-  /** Hosts the loop ticks besides gossip (the raft host plugs in here). */
-  hosts: RuntimeHost[];
-  /** What /api/state shows under "raft" (the raft host's status). */
-  raftState: () => unknown | null;
-  /** Set by plugRaftIntoAgent right after assemble(); the publisher reads it for the record. */
-  raftRef: { current: RaftRuntime | null };
-  /** Set right after attachRaft; every probe result also goes to the reconciler. */
-  reconcileRef: { current: ReconcileRuntime | null };
-  /** Set right after the reconciler; feeds the record its primary check, woken by gossip news. */
-  recoveryRef: { current: RecoveryRuntime | null };
-  decodeCache: RecordDecodeCache;
 }
 
 export async function startAgent(
@@ -372,39 +337,4 @@ function once(f: () => Promise<void>): () => Promise<void> {
     running ??= f();
     return running;
   };
-}
-
-function agentState(p: AgentParts): AgentState {
-  const nowMs = p.clock.monoMs();
-  return buildAgentState(
-    {
-      self: {
-        nodeId: p.config.nodeId,
-        cluster: p.config.cluster,
-        kind: p.kind,
-        version: p.version,
-        address: p.selfAddr,
-        incarnation: p.gossip.node.incarnation,
-        healthScore: p.gossip.node.healthScore,
-      },
-      members: p.gossip.members(nowMs),
-      envelopeDrops: p.channels.envelopeDrops.snapshot(),
-      channelDrops: p.channels.channelDropCounts(),
-      traffic: p.channels.stats(),
-      raft: p.raftState(),
-    },
-    p.decodeCache,
-    { recordFreshMs: 2 * p.keepaliveMs, heardFreshMs: AGENT_MEMBER_STALE_MS },
-  );
-}
-
-function metricsText(p: AgentParts): string {
-  return p.metrics.render({
-    members: p.gossip.members(p.clock.monoMs()),
-    traffic: p.channels.stats(),
-    envelopeDrops: p.channels.envelopeDrops.snapshot(),
-    channelDrops: p.channels.channelDropCounts(),
-    healthScore: p.gossip.node.healthScore,
-    pendingBroadcasts: p.gossip.node.pendingBroadcasts,
-  });
 }

@@ -5,7 +5,7 @@
 // every outcome in the ledger before the next step starts. Followers do nothing here.
 import type { Analysis } from "../failover/analysis.ts";
 import { analyzeCluster } from "../failover/analyze.ts";
-import { checkRecoveryGuards, type RecoveryRecord } from "../failover/guards.ts";
+import { checkRecoveryGuards } from "../failover/guards.ts";
 import { resumePlan } from "../failover/plan-progress.ts";
 import { RECOVERY_EVENTS_REMEMBERED } from "../lib/limits.ts";
 import { err } from "../lib/result.ts";
@@ -13,6 +13,14 @@ import { orchestratorName } from "../model/analysis-code.ts";
 import type { LedgerState, Recovery } from "../raft/ledger.ts";
 import type { LedgerCommand } from "../raft/ledger-commands.ts";
 import { decideBootstrap } from "./bootstrap-primary.ts";
+import {
+  ALERTS,
+  isActionableFailure,
+  isActive,
+  lastRecoveryOf,
+  PRIMARY_FAILURES,
+  settling,
+} from "./recovery-ledger-facts.ts";
 import { NotLeading, type RecoveryEvent, RecoveryDriver } from "./recovery-drive.ts";
 import type { ClusterSnapshot } from "./cluster-snapshot.ts";
 import type { ProposalResult } from "./proposals.ts";
@@ -54,38 +62,6 @@ export interface RunnerDeps {
   onEvent(e: RecoveryEvent): void;
   /** Fresh positions of the members' servers before a failover is planned. */
   refresh?(snapshot: ClusterSnapshot, failedNodeId: string): Promise<ClusterSnapshot>;
-}
-
-const PRIMARY_FAILURES = ["DeadPrimary", "DeadPrimaryAndSomeReplicas", "DeadPrimaryWithoutReplicas"];
-const ALERTS = [
-  "UnreachablePrimary",
-  "PrimaryAgentDown",
-  "LockedSemiSyncPrimary",
-  "AllReplicasNotReplicating",
-];
-
-function isActionableFailure(a: Analysis): boolean {
-  return a.actionable && (PRIMARY_FAILURES.includes(a.code) || a.code === "DeadIntermediatePrimary");
-}
-
-function isActive(r: Recovery): boolean {
-  return r.state === "detected" || r.state === "planned";
-}
-
-function lastRecoveryOf(ledger: Readonly<LedgerState>, nowWallMs: number): RecoveryRecord | null {
-  const r = ledger.recoveries[ledger.recoveries.length - 1];
-  if (r === undefined) return null;
-  return {
-    id: r.id,
-    ageMs: Math.max(0, nowWallMs - r.detectedWallMs),
-    completed: !isActive(r),
-    acknowledged: r.acknowledged !== null,
-  };
-}
-
-function settling(ledger: Readonly<LedgerState>, nowWallMs: number, settleMs: number): boolean {
-  const last = ledger.recoveries[ledger.recoveries.length - 1];
-  return last?.finishedWallMs != null && nowWallMs - last.finishedWallMs < settleMs;
 }
 
 export class RecoveryRunner {
