@@ -1,8 +1,9 @@
-// Builds keel as single-file Linux executables: dist/keel-linux-{x64,arm64} plus dist/SHA256SUMS.
+// Builds the release set: single-file Linux executables dist/keel-linux-{x64,arm64}, dist/install.sh
+// and dist/SHA256SUMS over all of them.
 // Usage: bun build.ts [--target x64|arm64|all] [--out dist]
 // arm64 is best effort: when its Bun runtime can't be fetched, x64 is still built and we warn.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { blessedWidgetsPlugin } from "./build/blessed-widgets-plugin.ts";
@@ -124,6 +125,11 @@ async function main(): Promise<number> {
     else if (target === "arm64") return 1;
     if (ok) console.error(`built keel-linux-arm64 (commit ${commit})`);
   }
+
+  // The installer ships beside the binaries it verifies: one release set to publish.
+  await Bun.write(join(outDir, "install.sh"), Bun.file(join(ROOT, "install.sh")));
+  chmodSync(join(outDir, "install.sh"), 0o755);
+  built.push("install.sh");
 
   const lines = await Promise.all(
     built.map(async (name) => `${await sha256Hex(join(outDir, name))}  ${name}`),

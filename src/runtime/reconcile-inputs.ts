@@ -143,7 +143,9 @@ function primaryFactsOf(s: ReconcileSources, facts: readonly MemberFacts[]): Pri
 
 /**
  * Addresses of members replicating from the primary, directly or below another such member: the
- * legitimate sources of a chained topology.
+ * legitimate sources of a chained topology. Only a member that answers now and whose channel
+ * runs (IO and SQL) counts: a replica chained below a broken or fenced-out member (a former
+ * primary kept fenced for errant GTIDs, say) would otherwise wait there forever.
  */
 export function attachedSourcesOf(
   facts: readonly MemberFacts[],
@@ -157,9 +159,12 @@ export function attachedSourcesOf(
     grew = false;
     for (const f of facts) {
       if (done.has(f.nodeId)) continue;
-      const inst = knownInstance(f);
-      const follows = inst?.channels.some((c) =>
-        sources.some((k) => sameKey(k, { host: c.sourceHost, port: c.sourcePort })),
+      const inst = f.instance?.reachable ? f.instance : null;
+      const follows = inst?.channels.some(
+        (c) =>
+          c.ioState === "yes" &&
+          c.sqlRunning &&
+          sources.some((k) => sameKey(k, { host: c.sourceHost, port: c.sourcePort })),
       );
       if (!follows) continue;
       done.add(f.nodeId);

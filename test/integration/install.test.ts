@@ -188,6 +188,14 @@ describe("install.sh", () => {
     expect(existsSync(t.data)).toBe(false);
   });
 
+  test("the release set: build.ts ships install.sh beside the binaries, all in SHA256SUMS", () => {
+    const dist = join(ROOT, "dist");
+    expect(readFileSync(join(dist, "install.sh"), "utf8")).toBe(readFileSync(INSTALL, "utf8"));
+    const sums = readFileSync(join(dist, "SHA256SUMS"), "utf8");
+    expect(sums).toContain(`${sha256(join(dist, "install.sh"))}  install.sh`);
+    expect(sums).toContain(`${sha256(join(dist, ASSET))}  ${ASSET}`);
+  });
+
   test("bad input gets a one-line error naming the fix", async () => {
     const r = await runInstall(["--frobnicate"]);
     expect(r.code).not.toBe(0);

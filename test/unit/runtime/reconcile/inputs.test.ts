@@ -199,6 +199,16 @@ describe("buildReconcileInput", () => {
     });
   });
 
+  test("a member whose replication is broken, or that doesn't answer, is no legitimate source", () => {
+    const broken = server("db2", { follows: "db1" });
+    const stopped = { ...broken, channels: broken.channels.map((c) => ({ ...c, sqlRunning: false })) };
+    const members = [member("db1", server("db1", { readOnly: false })), member("db2", stopped)];
+    const input = buildReconcileInput(
+      sources({ self: "db3", members, local: server("db3", { follows: "db2" }) }),
+    );
+    expect(input.attachedSources).not.toContainEqual({ host: HOST, port: PORTS.db2 as number });
+  });
+
   test("members chained below a replica of the primary are legitimate sources; others are not", () => {
     const members = [
       member("db1", server("db1", { readOnly: false })),
