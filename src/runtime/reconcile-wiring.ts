@@ -4,7 +4,6 @@
 // credentials, audits them, and serves POST /api/rejoin (forwarded over channel "j") and POST
 // /api/override (operator-override.ts: this agent's own server only).
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import type { FenceAfterError } from "../failover/plan-errors.ts";
 import { fenceAfterIsSafe } from "../failover/self-fence.ts";
@@ -19,8 +18,8 @@ import type { InstanceState } from "../model/instance-state.ts";
 import { openAdminConnection } from "../mysql/admin-connection.ts";
 import type { MysqlAddress } from "../mysql/connect.ts";
 import type { Keyring } from "../net/keyring.ts";
-import { type AuditLog, openAuditLog } from "../obs/audit-log.ts";
 import type { Logger } from "../obs/logger.ts";
+import { type AgentAudit, openAgentAudit } from "./agent-audit.ts";
 import { ApiAuthVerifier } from "./api-auth.ts";
 import { memberState, RecordDecodeCache } from "./agent-state.ts";
 import type { RuntimeClock } from "./clock.ts";
@@ -89,19 +88,8 @@ function quorumOf(raft: RaftRuntime, startedMs: number): (nowMs: number) => Quor
   };
 }
 
-function auditTo(w: ReconcileWiring): { log: AuditLog | null; append(kind: string, data: unknown): void } {
-  const path = join(w.config.raft.dataDir, w.config.cluster, "audit.log");
-  const opened = openAuditLog(path);
-  if (!opened.ok)
-    w.logger.error("audit log unavailable; reconcile actions are only logged", { ...opened.error });
-  const log = opened.ok ? opened.value : null;
-  return {
-    log,
-    append: (kind, data) => {
-      const r = log?.append({ atWallMs: w.clock.wallMs(), cluster: w.config.cluster, kind, data });
-      if (r && !r.ok) w.logger.error("audit append failed", { ...r.error });
-    },
-  };
+function auditTo(w: ReconcileWiring): AgentAudit {
+  return openAgentAudit(w.config, w.clock, w.logger, "reconcile actions");
 }
 
 /**

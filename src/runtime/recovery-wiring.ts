@@ -3,7 +3,6 @@
 // loop and woken at once by ledger changes and gossip news. Events go to the log and the audit
 // log (raft.data_dir/<cluster>/audit.log), so every step's outcome is on this host's disk too.
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_ANALYSIS_SETTINGS } from "../failover/analysis.ts";
@@ -20,9 +19,9 @@ import {
 } from "../lib/limits.ts";
 import { err } from "../lib/result.ts";
 import type { MysqlAddress } from "../mysql/connect.ts";
-import { type AuditLog, openAuditLog } from "../obs/audit-log.ts";
 import type { Logger } from "../obs/logger.ts";
 import type { AgentPrimaryCheck } from "../model/agent-record.ts";
+import { type AgentAudit, openAgentAudit } from "./agent-audit.ts";
 import { memberState, RecordDecodeCache } from "./agent-state.ts";
 import { takeSnapshot } from "./cluster-snapshot.ts";
 import type { RuntimeClock } from "./clock.ts";
@@ -93,18 +92,8 @@ export function runnerSettingsOf(config: Config): RunnerSettings {
   };
 }
 
-function openAudit(w: RecoveryWiring): { log: AuditLog | null; append(kind: string, data: unknown): void } {
-  const opened = openAuditLog(join(w.config.raft.dataDir, w.config.cluster, "audit.log"));
-  if (!opened.ok)
-    w.logger.error("audit log unavailable; recovery steps are only logged", { ...opened.error });
-  const log = opened.ok ? opened.value : null;
-  return {
-    log,
-    append: (kind, data) => {
-      const r = log?.append({ atWallMs: w.clock.wallMs(), cluster: w.config.cluster, kind, data });
-      if (r && !r.ok) w.logger.error("audit append failed", { ...r.error });
-    },
-  };
+function openAudit(w: RecoveryWiring): AgentAudit {
+  return openAgentAudit(w.config, w.clock, w.logger, "recovery steps");
 }
 
 function localAccessOf(config: Config, witness: boolean): ServerAccess | null {

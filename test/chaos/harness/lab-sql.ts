@@ -6,10 +6,11 @@
 import mysql from "mysql2/promise";
 import { openAdminConnection } from "../../../src/mysql/admin-connection.ts";
 import type { AdminConnection } from "../../../src/mysql/admin-connection.ts";
+import { SANDBOX_ADMIN, SANDBOX_REPL } from "../../../src/sandbox/sandbox-types.ts";
 
-/** Fixed lab credentials; the lab exists only inside this machine. */
-export const LAB_ADMIN = { user: "keel", password: "keel" } as const;
-export const LAB_REPL = { user: "repl", password: "repl" } as const;
+/** The lab's servers come from the sandbox's datadir template, so its accounts are the sandbox's. */
+export const LAB_ADMIN = SANDBOX_ADMIN;
+export const LAB_REPL = SANDBOX_REPL;
 /** The application account: no READ_ONLY ADMIN, so read_only really refuses its writes. */
 export const LAB_APP = { user: "chaos_app", password: "chaos_app" } as const;
 export const CHAOS_SCHEMA = "chaos";
