@@ -2,6 +2,8 @@
 // to make it a replica of the ledger's primary now. Without --force a server holding transactions
 // the primary lacks is refused, with the errant GTIDs named. --force repoints it anyway: keel
 // injects nothing and discards nothing, so the operator must have dealt with those transactions.
+import type { Config } from "../config/config.ts";
+import { err, ok, type Result } from "../lib/result.ts";
 import type { ReconcileActionError } from "../runtime/reconcile-actions.ts";
 import { type CallOptions, callAgent } from "../runtime/api-client.ts";
 import { REJOIN_API_PATH, type RejoinApiError } from "../runtime/reconcile-api.ts";
@@ -53,6 +55,30 @@ function apiError(body: unknown): CodedError | null {
   return typeof e?.code === "string" ? (e as RejoinApiError) : null;
 }
 
+/** Asks the local agent (signed POST /api/rejoin) to have INSTANCE's agent rejoin it: its outcome. */
+export async function requestRejoin(
+  config: Config,
+  instance: string,
+  force: boolean,
+  call: CallOptions = {},
+): Promise<Result<RejoinOutcome, CodedError>> {
+  const r = await callAgent(config, "POST", REJOIN_API_PATH, { instance, force }, call);
+  if (!r.ok) return r;
+  const body = r.value.body as { ok?: unknown; outcome?: RejoinOutcome } | null;
+  if (body?.ok === true && body.outcome !== undefined) return ok(body.outcome);
+  const listen = config.http.listen;
+  const address = listen ? `${listen.host}:${listen.port}` : "";
+  return err(
+    apiError(r.value.body) ??
+      ({
+        code: "api.bad-response",
+        address,
+        status: r.value.status,
+        detail: "not a rejoin answer",
+      } as CodedError),
+  );
+}
+
 export function makeRejoinCommand(call: CallOptions = {}) {
   return defineCommand({
     command: "rejoin",
@@ -70,34 +96,10 @@ export function makeRejoinCommand(call: CallOptions = {}) {
       const config = loadConfigForCommand(args, io);
       if (!config.ok) return config.error;
       if (args.force) for (const line of FORCE_WARNING) io.err(line);
-      const r = await callAgent(
-        config.value,
-        "POST",
-        REJOIN_API_PATH,
-        {
-          instance: args.instance,
-          force: args.force,
-        },
-        call,
-      );
-      if (!r.ok) return { error: r.error };
-      const body = r.value.body as { ok?: unknown; outcome?: RejoinOutcome };
-      if (body.ok !== true || body.outcome === undefined) {
-        const e = apiError(r.value.body);
-        const address = config.value.http.listen
-          ? `${config.value.http.listen.host}:${config.value.http.listen.port}`
-          : "";
-        return {
-          error: e ?? {
-            code: "api.bad-response",
-            address,
-            status: r.value.status,
-            detail: "not a rejoin answer",
-          },
-        } as CommandOutcome;
-      }
-      if (args.json) io.out(JSON.stringify({ instance: args.instance, outcome: body.outcome }));
-      const judged = judgeRejoin(args.instance, body.outcome);
+      const outcome = await requestRejoin(config.value, args.instance, args.force, call);
+      if (!outcome.ok) return { error: outcome.error };
+      if (args.json) io.out(JSON.stringify({ instance: args.instance, outcome: outcome.value }));
+      const judged = judgeRejoin(args.instance, outcome.value);
       if ("error" in judged) return { error: judged.error };
       if (!args.json) io.out(judged.line);
       return success;

@@ -1,16 +1,14 @@
 // The console's failover and rejoin: the very client code of `keel failover -c CLUSTER` (a
 // non-forced request through the quorum, followed in the ledger) and of `keel rejoin -i`, with
 // what those commands print turned into the console's progress lines and one result line.
-import { judgeRejoin } from "../cli/rejoin.ts";
+import { judgeRejoin, requestRejoin } from "../cli/rejoin.ts";
 import type { CodedError, CommandIo } from "../cli/command.ts";
 import { requestRecovery } from "../cli/recovery-request.ts";
 import type { Config } from "../config/config.ts";
 import { RECOVERY_COMMAND_TIMEOUT_MS } from "../lib/limits.ts";
 import { err, ok, type Result } from "../lib/result.ts";
-import { type CallOptions, callAgent } from "../runtime/api-client.ts";
+import type { CallOptions } from "../runtime/api-client.ts";
 import type { RuntimeClock } from "../runtime/clock.ts";
-import { REJOIN_API_PATH } from "../runtime/reconcile-api.ts";
-import type { RejoinOutcome } from "../runtime/reconciler.ts";
 
 export interface RecoveryActionContext {
   config: Config;
@@ -77,14 +75,6 @@ export async function consoleFailover(
   return ok(summary() ?? `failover of ${c.config.cluster} finished`);
 }
 
-function rejoinAnswerError(c: RecoveryActionContext, status: number, body: unknown): CodedError {
-  const e = (body as { error?: { code?: unknown } } | null)?.error;
-  if (typeof e?.code === "string") return e as CodedError;
-  const listen = c.config.http.listen;
-  const address = listen ? `${listen.host}:${listen.port}` : "";
-  return { code: "api.bad-response", address, status, detail: "not a rejoin answer" } as CodedError;
-}
-
 /** Exactly `keel rejoin -i INSTANCE` (without --force): errant transactions are refused. */
 export async function consoleRejoin(
   c: RecoveryActionContext,
@@ -92,11 +82,8 @@ export async function consoleRejoin(
   progress: (text: string) => void,
 ): Promise<Result<string, CodedError>> {
   progress(`asking the agent beside ${instance}, through the local agent, to rejoin it to the primary`);
-  const r = await callAgent(c.config, "POST", REJOIN_API_PATH, { instance, force: false }, c.call);
-  if (!r.ok) return r;
-  const body = r.value.body as { ok?: unknown; outcome?: RejoinOutcome } | null;
-  if (body?.ok !== true || body.outcome === undefined)
-    return err(rejoinAnswerError(c, r.value.status, r.value.body));
-  const judged = judgeRejoin(instance, body.outcome);
+  const outcome = await requestRejoin(c.config, instance, false, c.call);
+  if (!outcome.ok) return outcome;
+  const judged = judgeRejoin(instance, outcome.value);
   return "error" in judged ? err(judged.error) : ok(judged.line);
 }
