@@ -102,6 +102,13 @@ function writableAllowed(
 
 function serverCheck(a: StepAction, facts: StepFacts, inst: ReachableInstance): StepCheck {
   switch (a.kind) {
+    case "detach":
+      if (inst.channels.some((c) => c.ioState !== "no")) return pending(`${a.nodeId} is still receiving`);
+      return relayApplied(inst) ? DONE : pending(`${a.nodeId} has relay log left to apply`);
+    case "reattach":
+      return inst.channels.every((c) => c.ioState !== "no")
+        ? DONE
+        : pending(`${a.nodeId} has an IO thread stopped`);
     case "wait-relay-applied":
       return relayApplied(inst) ? DONE : pending(`${a.nodeId} has relay log left to apply`);
     case "wait-caught-up": {

@@ -31,10 +31,24 @@ export function planAborted(plan: Plan, statuses: readonly StepStatus[]): boolea
   return plan.steps.some((s) => s.onFailure === "abort" && statusOf(statuses, s.index) === "failed");
 }
 
+/**
+ * A reattach undoes its replica's detach: it has nothing to undo (and must not start an IO thread
+ * someone else stopped) when that detach never ran, as when a PreFailover hook vetoed.
+ */
+function undoesNothing(plan: Plan, statuses: readonly StepStatus[], step: PlanStep): boolean {
+  const a = step.action;
+  if (a.kind !== "reattach") return false;
+  const detach = plan.steps.find((s) => s.action.kind === "detach" && s.action.nodeId === a.nodeId);
+  return detach === undefined || statusOf(statuses, detach.index) === "pending";
+}
+
 export function nextSteps(plan: Plan, statuses: readonly StepStatus[]): Progress {
   const aborted = planAborted(plan, statuses);
   const branch = aborted ? "on-failure" : "on-success";
-  const pending = plan.steps.filter((s) => s.when === branch && statusOf(statuses, s.index) === "pending");
+  const pending = plan.steps.filter(
+    (s) =>
+      s.when === branch && statusOf(statuses, s.index) === "pending" && !undoesNothing(plan, statuses, s),
+  );
   const first = pending[0];
   if (first !== undefined) return { type: "run", steps: pending.filter((s) => s.stage === first.stage) };
   return {

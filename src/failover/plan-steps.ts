@@ -24,6 +24,14 @@ export type StepAction =
    * the step's boundMs; it changes no server.
    */
   | { kind: "wait-fence-after"; nodeId: string; waitMs: number }
+  /**
+   * A replica of the failed primary stops receiving (IO thread stopped, source kept) and applies
+   * what it received, bounded: from here on a failed primary that wakes up (a hung mysqld resumed)
+   * cannot hand it a transaction the candidate, already checked against it, would lack.
+   */
+  | { kind: "detach"; nodeId: string }
+  /** After an aborted failover only: a detached replica receives from its source again. */
+  | { kind: "reattach"; nodeId: string }
   /** Wait (bounded) until the candidate has applied everything it retrieved. */
   | { kind: "wait-relay-applied"; nodeId: string }
   /** Wait (bounded) until the candidate has executed every GTID the fenced old primary has. */
@@ -70,6 +78,8 @@ export function stepName(a: StepAction): string {
     case "repoint":
     case "demote":
       return `${a.kind}:${a.nodeId}:${a.sourceNodeId}`;
+    case "detach":
+    case "reattach":
     case "wait-relay-applied":
     case "promote":
     case "fence":
@@ -101,6 +111,8 @@ function actionOf(kind: string, f: readonly string[]): StepAction | null {
     case "repoint":
     case "demote":
       return f.length === 2 ? { kind, nodeId: a, sourceNodeId: b } : null;
+    case "detach":
+    case "reattach":
     case "wait-relay-applied":
     case "promote":
     case "fence":
@@ -125,6 +137,10 @@ export function describeDone(a: StepAction): string {
       return `every ${a.hook} hook command exited 0`;
     case "wait-fence-after":
       return `${a.nodeId} answers read-only, or nothing listens on its port, or its agent has been silent (or unable to reach its server) for ${a.waitMs} ms and so has fenced it or will the moment it answers`;
+    case "detach":
+      return `${a.nodeId} receives nothing (IO thread stopped) and has executed every GTID it retrieved`;
+    case "reattach":
+      return `${a.nodeId} receives from its source again (IO thread started)`;
     case "wait-relay-applied":
       return `${a.nodeId} has executed every GTID it retrieved`;
     case "wait-caught-up":

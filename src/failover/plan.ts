@@ -102,7 +102,23 @@ export interface SwitchoverPlanInput {
   settings: PlanSettings;
 }
 
-const REPOINT_STAGE_KINDS: readonly StepAction["kind"][] = ["repoint", "demote"];
+/** Consecutive steps of one family share a stage: each acts on its own server. */
+const PARALLEL_FAMILIES: readonly (readonly StepAction["kind"][])[] = [
+  ["repoint", "demote"],
+  ["detach"],
+  ["reattach"],
+];
+
+function sameFamily(a: StepAction["kind"], b: StepAction["kind"]): boolean {
+  return PARALLEL_FAMILIES.some((f) => f.includes(a) && f.includes(b));
+}
+
+/** Run only after an aborting failure: undo what the plan did before it gave up. */
+function onFailureOnly(action: StepAction): boolean {
+  return (
+    action.kind === "reattach" || (action.kind === "run-hooks" && action.hook === "PostUnsuccessfulFailover")
+  );
+}
 
 function performerOf(action: StepAction, alive: ReadonlySet<string>): Performer {
   const target = stepTarget(action);
@@ -113,6 +129,7 @@ function performerOf(action: StepAction, alive: ReadonlySet<string>): Performer 
 function boundOf(action: StepAction, settings: Pick<PlanSettings, "catchupTimeoutMs">): number | null {
   switch (action.kind) {
     case "wait-fence-after":
+    case "detach":
     case "wait-relay-applied":
     case "wait-caught-up":
       return settings.catchupTimeoutMs;
@@ -145,20 +162,13 @@ export function buildPlan(
   let stage = -1;
   const steps = actions.map((action, index): PlanStep => {
     const prev = actions[index - 1];
-    const joinsStage =
-      prev !== undefined &&
-      REPOINT_STAGE_KINDS.includes(prev.kind) &&
-      REPOINT_STAGE_KINDS.includes(action.kind);
-    if (!joinsStage) stage += 1;
+    if (prev === undefined || !sameFamily(prev.kind, action.kind)) stage += 1;
     return {
       index,
       name: stepName(action),
       action,
       performer: performerOf(action, ctx.alive),
-      when:
-        action.kind === "run-hooks" && action.hook === "PostUnsuccessfulFailover"
-          ? "on-failure"
-          : "on-success",
+      when: onFailureOnly(action) ? "on-failure" : "on-success",
       onFailure: pointOfNoReturn === -1 || index <= pointOfNoReturn ? "abort" : "continue",
       stage,
       boundMs: boundOf(action, ctx.settings),
@@ -237,8 +247,12 @@ function catchUpSteps(input: FailoverPlanInput, fenceStep: StepAction): StepActi
  * Failover (issue 5, item 3). Replicas whose server does not answer are left out: their agents
  * repoint them when they come back (reconcile.ts). Before the candidate is touched the old primary
  * is fenced, or seen fenced or down, or given fence_after + margin to have been fenced by its own
- * agent (oldPrimaryFenceStep), so it cannot take writes once the new one can; then the candidate
- * is made to hold everything that still answers (catchUpSteps) before it is promoted.
+ * agent (oldPrimaryFenceStep), so it cannot take writes once the new one can. Then every other
+ * replica stops receiving (detach): fenced is not silent, and a hung primary that wakes up still
+ * sends the binlog tail it wrote before it hung, which would put on them a transaction the
+ * candidate lacks. The candidate keeps receiving (anything more it gets, the others get from it)
+ * and is made to hold everything the detached replicas hold (catchUpSteps) before it is
+ * promoted. Should the plan abort before the point of no return, reattach undoes the detach.
  */
 export function planFailover(input: FailoverPlanInput): Result<Plan, PlanError> {
   const { failed, candidate, settings } = input;
@@ -246,19 +260,20 @@ export function planFailover(input: FailoverPlanInput): Result<Plan, PlanError> 
   if (bad !== null) return err(bad);
   const to = candidate.nodeId;
   const fenceStep = oldPrimaryFenceStep(input);
+  const others = repointable(input.replicas);
   const actions: StepAction[] = [
     { kind: "run-hooks", hook: "PreFailover" },
     fenceStep,
+    ...others.map((r): StepAction => ({ kind: "detach", nodeId: r.nodeId })),
     { kind: "wait-relay-applied", nodeId: to },
     ...catchUpSteps(input, fenceStep),
     { kind: "promote", nodeId: to },
     { kind: "set-primary", nodeId: to, expectedEpoch: input.epoch },
     { kind: "make-writable", nodeId: to, epoch: input.epoch + 1 },
-    ...repointable(input.replicas).map(
-      (r): StepAction => ({ kind: "repoint", nodeId: r.nodeId, sourceNodeId: to }),
-    ),
+    ...others.map((r): StepAction => ({ kind: "repoint", nodeId: r.nodeId, sourceNodeId: to })),
     { kind: "run-hooks", hook: "PostMasterFailover" },
     { kind: "run-hooks", hook: "PostFailover" },
+    ...others.map((r): StepAction => ({ kind: "reattach", nodeId: r.nodeId })),
     { kind: "run-hooks", hook: "PostUnsuccessfulFailover" },
   ];
   const alive = aliveSet([failed, candidate, ...input.replicas]);

@@ -125,7 +125,7 @@ export const LEDGER_DOWNTIMES_MAX = 256;
 /** Longest text field (instance, reason, comment, step name) in a ledger command. */
 export const LEDGER_TEXT_CHARS_MAX = 256;
 /** Steps in one recovery plan. */
-export const LEDGER_PLAN_STEPS_MAX = 32;
+export const LEDGER_PLAN_STEPS_MAX = 40;
 
 // --- console views (topology, cluster list, quorum, events) ---
 /** A state older than this is shown `unchecked` with a `stale:<age>` token (probes run every 250–500 ms). */

@@ -2,17 +2,14 @@
 // AdminConnection. Every one is idempotent (run twice, same end state, the second run changes
 // nothing), bounded in time, verified by reading the server back, and reports failure as a
 // typed mysql.action-failed value. None of them makes a server writable as a side effect.
-import { setTimeout as sleep } from "node:timers/promises";
 import {
-  ACTION_POLL_INTERVAL_MS,
   ACTION_RELAY_APPLY_TIMEOUT_MS,
-  ACTION_RELAY_TAIL_STALL_MS,
   ACTION_REPLICATION_START_TIMEOUT_MS,
   ACTION_WAIT_MARGIN_MS,
   REPLICA_CONNECT_RETRY_SECONDS,
   REPLICA_HEARTBEAT_PERIOD_SECONDS,
 } from "../lib/limits.ts";
-import { err, ok, type Result } from "../lib/result.ts";
+import { err, ok } from "../lib/result.ts";
 import {
   ACTION_CODE,
   type ActionError,
@@ -24,27 +21,34 @@ import { fence } from "./actions-read-only.ts";
 import {
   judgeStart,
   type ReplicaThreads,
-  readReplicaThreads,
-  relayTailAbandoned,
   replicatesFrom,
   type SourceAddress,
 } from "./actions-replica-state.ts";
-import { fixed } from "./statements-sql.ts";
+import {
+  type ActionResult,
+  drainReceived,
+  executedGtid,
+  pollThreads,
+  readThreads,
+} from "./actions-threads.ts";
 import {
   changeSource,
-  executedGtidPosition,
   readWaitResult,
-  replicaStatus,
   resetReplicationAll,
   startReplication,
-  startReplicationSql,
   stopReplication,
-  stopReplicationIo,
   waitForGtid,
 } from "./statements.ts";
 
 export { type FenceOptions, fence, makeWritable, writeHeartbeat } from "./actions-read-only.ts";
 export type { SourceAddress } from "./actions-replica-state.ts";
+export {
+  type Detached,
+  executedGtid,
+  resumeReceiving,
+  stopReceiving,
+  waitRelayApplied,
+} from "./actions-threads.ts";
 
 export interface ReplicationCredentials {
   user: string;
@@ -52,62 +56,7 @@ export interface ReplicationCredentials {
   password: string;
 }
 
-type ActionResult<T> = Promise<Result<T, ActionError>>;
-
 const monoMs = (): number => performance.now();
-
-/** MariaDB's replica status has no executed set: what the SQL thread applied, read just after it. */
-const MARIADB_SLAVE_POS = fixed("SELECT @@global.gtid_slave_pos AS gtid");
-
-async function readThreads(c: AdminConnection, action: ActionName): ActionResult<ReplicaThreads | null> {
-  const rows = await c.run(action, replicaStatus(c.dialect));
-  if (!rows.ok) return rows;
-  let ctx = {};
-  if (c.dialect.flavor === "mariadb" && rows.value.length > 0) {
-    const pos = await c.one(action, MARIADB_SLAVE_POS);
-    if (!pos.ok) return pos;
-    ctx = { mariadbGtidSlavePos: String(pos.value.gtid ?? "") };
-  }
-  const threads = readReplicaThreads(rows.value, ctx);
-  if (threads.ok) return threads;
-  const what = threads.error.code === "mysql.replica-status-column" ? "columns" : "value";
-  return err(
-    c.failure(
-      action,
-      ACTION_CODE.notVerified,
-      `replica status has an unexpected ${what}`,
-      c.dialect.replicaStatusSql,
-    ),
-  );
-}
-
-/** The server's applied GTID position (MariaDB gtid_current_pos, MySQL gtid_executed). */
-export async function executedGtid(
-  c: AdminConnection,
-  action: ActionName = "replication-status",
-): ActionResult<string> {
-  const row = await c.one(action, executedGtidPosition(c.dialect));
-  return row.ok ? ok(String(row.value.gtid ?? "").replace(/\s+/g, "")) : row;
-}
-
-/** Polls replica status until `done` says stop, or the deadline passes. */
-async function pollThreads<T>(
-  c: AdminConnection,
-  action: ActionName,
-  timeoutMs: number,
-  step: (t: ReplicaThreads | null) => Result<T, ActionError> | null,
-  onDeadline: (t: ReplicaThreads | null) => ActionError,
-): ActionResult<T> {
-  const deadlineAtMs = monoMs() + timeoutMs;
-  for (;;) {
-    const t = await readThreads(c, action);
-    if (!t.ok) return t;
-    const verdict = step(t.value);
-    if (verdict) return verdict;
-    if (monoMs() >= deadlineAtMs) return err(onDeadline(t.value));
-    await sleep(ACTION_POLL_INTERVAL_MS);
-  }
-}
 
 export interface PromoteOptions {
   /** Bound on applying the relay log already received. */
@@ -138,36 +87,13 @@ export async function promote(c: AdminConnection, o: PromoteOptions = {}): Actio
   if (!before.ok) return before;
   let relayApplyMs = 0;
   if (before.value !== null) {
-    const t = before.value;
-    if (!t.sqlRunning && t.lastSqlErrno !== 0) {
-      const detail = `SQL thread stopped with error ${t.lastSqlErrno}: ${t.lastSqlError}`;
-      return err(
-        c.failure(action, ACTION_CODE.sqlThreadError, `${detail}; its unapplied relay log would be lost`),
-      );
-    }
-    // Start the SQL thread while the IO thread still runs (see sqlStartAloneDiscardsRelayLog).
-    if (!t.sqlRunning && !t.relayApplied) {
-      if (t.ioState === "no" && c.dialect.sqlStartAloneDiscardsRelayLog && !o.discardUnappliedRelayLog) {
-        const detail = `both replication threads are stopped with relay log unapplied (${t.positions})`;
-        return err(
-          c.failure(
-            action,
-            ACTION_CODE.relayNotApplied,
-            `${detail}; starting the SQL thread alone would discard it`,
-          ),
-        );
-      }
-      const started = await c.run(action, startReplicationSql(c.dialect));
-      if (!started.ok) return started;
-    }
-    if (t.ioState !== "no") {
-      const stopped = await c.run(action, stopReplicationIo(c.dialect));
-      if (!stopped.ok) return stopped;
-    }
-    const startMs = monoMs();
-    const applied = await waitRelayApplied(c, o.relayApplyTimeoutMs ?? ACTION_RELAY_APPLY_TIMEOUT_MS);
-    if (!applied.ok) return applied;
-    relayApplyMs = monoMs() - startMs;
+    const drained = await drainReceived(c, action, before.value, {
+      relayApplyTimeoutMs: o.relayApplyTimeoutMs ?? ACTION_RELAY_APPLY_TIMEOUT_MS,
+      discardUnappliedRelayLog: o.discardUnappliedRelayLog === true,
+      lossWording: "its unapplied relay log would be lost",
+    });
+    if (!drained.ok) return drained;
+    relayApplyMs = drained.value.relayApplyMs;
     const reset = await c.runAll(action, [stopReplication(c.dialect), resetReplicationAll(c.dialect)]);
     if (!reset.ok) return reset;
     const after = await readThreads(c, action);
@@ -178,47 +104,6 @@ export async function promote(c: AdminConnection, o: PromoteOptions = {}): Actio
   const gtid = await executedGtid(c, action);
   if (!gtid.ok) return gtid;
   return ok({ wasReplica: before.value !== null, executedGtid: gtid.value, relayApplyMs });
-}
-
-/**
- * Waits (bounded) until the replica has applied every GTID it retrieved. A trailing transaction its
- * dead source never finished sending can never be applied; it is given up on only as
- * relayTailAbandoned allows (receiving stopped, executed GTIDs still for ACTION_RELAY_TAIL_STALL_MS).
- */
-export function waitRelayApplied(
-  c: AdminConnection,
-  timeoutMs: number,
-  action: ActionName = "promote",
-): ActionResult<void> {
-  let executed: { gtid: string; sinceMs: number } | null = null;
-  return pollThreads(
-    c,
-    action,
-    timeoutMs,
-    (t) => {
-      if (t === null || t.relayApplied) return ok(undefined);
-      if (!t.sqlRunning && t.lastSqlErrno !== 0) {
-        return err(
-          c.failure(
-            action,
-            ACTION_CODE.sqlThreadError,
-            `SQL thread stopped with error ${t.lastSqlErrno}: ${t.lastSqlError}`,
-          ),
-        );
-      }
-      const nowMs = monoMs();
-      if (executed === null || executed.gtid !== t.executedGtid)
-        executed = { gtid: t.executedGtid, sinceMs: nowMs };
-      if (relayTailAbandoned(t, nowMs - executed.sinceMs, ACTION_RELAY_TAIL_STALL_MS)) return ok(undefined);
-      return null;
-    },
-    (t) =>
-      c.failure(
-        action,
-        ACTION_CODE.relayNotApplied,
-        `relay log not applied within ${timeoutMs} ms (${t?.positions ?? "no status"}${t?.unappliedTransactions == null ? "" : `, ${t.unappliedTransactions} transactions unapplied`})`,
-      ),
-  );
 }
 
 /** Waits until the server has applied `gtid` (a MariaDB position or a MySQL set). */

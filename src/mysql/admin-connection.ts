@@ -17,6 +17,8 @@ export type ActionName =
   | "fence"
   | "make-writable"
   | "promote"
+  | "detach"
+  | "reattach"
   | "wait-caught-up"
   | "repoint"
   | "demote"

@@ -1,8 +1,10 @@
 // What the cluster ledger records, as commands carried in Raft entries (JSON bytes: small,
-// readable in a hex dump, and one entry always fits one datagram). Decoding never throws.
+// readable in a hex dump, and one entry always fits one datagram; a plan's step names are packed
+// for that). Decoding never throws.
 import { ANALYSIS_CODES, type AnalysisCode } from "../model/analysis-code.ts";
 import { LEDGER_PLAN_STEPS_MAX, LEDGER_TEXT_CHARS_MAX } from "../lib/limits.ts";
 import { err, ok, type Result } from "../lib/result.ts";
+import { packSteps, unpackSteps } from "./step-table.ts";
 
 export type StepStatus = "done" | "failed";
 
@@ -99,7 +101,9 @@ function decodeBody(o: Fields): LedgerCommandBody {
       };
     }
     case "recovery-planned": {
-      const steps = o.steps;
+      // Packed (stepFields + stepRefs, see step-table.ts), or plain names as entries written
+      // before packing have them.
+      const steps = o.steps === undefined ? unpackSteps(o.stepFields, o.stepRefs) : o.steps;
       if (
         !Array.isArray(steps) ||
         steps.length > LEDGER_PLAN_STEPS_MAX ||
@@ -150,7 +154,12 @@ function decodeBody(o: Fields): LedgerCommandBody {
 }
 
 export function encodeLedgerCommand(cmd: LedgerCommand): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(cmd));
+  if (cmd.type !== "recovery-planned") return new TextEncoder().encode(JSON.stringify(cmd));
+  const { steps, ...rest } = cmd;
+  const packed = packSteps(steps);
+  return new TextEncoder().encode(
+    JSON.stringify({ ...rest, stepFields: packed.fields, stepRefs: packed.refs }),
+  );
 }
 
 export function decodeLedgerCommand(data: Uint8Array): Result<LedgerCommand, LedgerDecodeError> {

@@ -11,7 +11,9 @@ import {
   promote,
   type ReplicationCredentials,
   repoint,
+  resumeReceiving,
   type SourceAddress,
+  stopReceiving,
   waitCaughtUp,
   waitRelayApplied,
 } from "../mysql/actions.ts";
@@ -74,6 +76,17 @@ export async function runServerStep(
 ): Promise<StepOutcome> {
   const a = args.action;
   switch (a.kind) {
+    case "detach": {
+      const r = await stopReceiving(c, args.boundMs);
+      if (!r.ok) return { ok: false, detail: describeActionError(r.error) };
+      const was = r.value.wasReceiving ? "stopped receiving" : "was not receiving";
+      return { ok: true, detail: `${was}; executed ${r.value.executedGtid}` };
+    }
+    case "reattach": {
+      const r = await resumeReceiving(c);
+      if (!r.ok) return { ok: false, detail: describeActionError(r.error) };
+      return { ok: true, detail: r.value.changed ? "receiving again" : "was receiving or has no source" };
+    }
     case "wait-relay-applied":
       return relayApplied(c, args.boundMs);
     case "wait-caught-up": {

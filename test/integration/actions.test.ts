@@ -16,6 +16,8 @@ import {
   promote,
   repoint,
   replicationHealthy,
+  resumeReceiving,
+  stopReceiving,
   waitCaughtUp,
   writeHeartbeat,
 } from "../../src/mysql/actions.ts";
@@ -214,6 +216,7 @@ describe("mysql actions on a real MariaDB sandbox", () => {
       "CREATE TABLE act.fence (id INT PRIMARY KEY)",
       "CREATE TABLE act.switchover (id INT PRIMARY KEY)",
       "CREATE TABLE act.failover (id INT PRIMARY KEY)",
+      "CREATE TABLE act.detach (id INT PRIMARY KEY)",
       `CREATE USER '${APP.user}'@'127.0.0.1' IDENTIFIED BY '${APP.password}'`,
       `GRANT SELECT, INSERT ON act.* TO '${APP.user}'@'127.0.0.1'`,
     );
@@ -321,6 +324,35 @@ describe("mysql actions on a real MariaDB sandbox", () => {
         `longest gap between acknowledged writes ${writer.longestGapMs.toFixed(0)} ms; ` +
         `${writer.acked.length} acknowledged, ${writer.refused} refused`,
     );
+  }, 30_000);
+
+  test("stopReceiving applies what C received and takes nothing more from B; resumeReceiving undoes it", async () => {
+    const c = await conn(C);
+    // C has received B's next writes but not applied them: the detach must apply them, not drop them.
+    await sqlOn(C, "STOP SLAVE SQL_THREAD");
+    await sqlOn(B, "INSERT INTO act.detach VALUES (1)", "INSERT INTO act.detach VALUES (2)");
+    const received = String((await sqlOn(B, "SELECT @@gtid_binlog_pos AS p"))[0]!.p);
+    await waitReceived(C, received);
+    const detached = must(await stopReceiving(c, 5_000));
+    expect(detached).toEqual({ wasReceiving: true, executedGtid: received });
+    expect([...(await idsOn(C, "detach"))].sort()).toEqual([1, 2]);
+    expect(must(await replicationHealthy(c))).toMatchObject({
+      configured: true,
+      ioState: "no",
+      sqlRunning: true,
+    });
+
+    // B writes on (as a hung primary resumed would): C takes none of it.
+    await sqlOn(B, "INSERT INTO act.detach VALUES (3)");
+    await Bun.sleep(300);
+    expect([...(await idsOn(C, "detach"))].sort()).toEqual([1, 2]);
+    expect(must(await stopReceiving(c, 5_000))).toEqual({ wasReceiving: false, executedGtid: received });
+
+    expect(must(await resumeReceiving(c))).toEqual({ changed: true });
+    expect(must(await resumeReceiving(c))).toEqual({ changed: false });
+    must(await waitCaughtUp(c, String((await sqlOn(B, "SELECT @@gtid_binlog_pos AS p"))[0]!.p), 5_000));
+    expect([...(await idsOn(C, "detach"))].sort()).toEqual([1, 2, 3]);
+    expect(must(await replicationHealthy(c))).toMatchObject({ healthy: true, source: at(B) });
   }, 30_000);
 
   test("failover after kill -9 of B; B restarts read-only and rejoins as a replica of C", async () => {

@@ -15,6 +15,8 @@ export interface Server {
   readOnly: boolean;
   source: string | null;
   ioError: boolean;
+  /** IO thread stopped without an error (a failover's detach): it receives nothing. */
+  ioStopped: boolean;
   /** Last GTID of domain 0, "0-<server>-<seq>"; "" before any write. */
   pos: string;
   /** gtid_slave_pos: what it last applied as a replica (kept across RESET SLAVE ALL). */
@@ -50,6 +52,7 @@ export class ClusterModel {
       readOnly: !primary,
       source: null,
       ioError: false,
+      ioStopped: false,
       pos: "",
       slavePos: "",
       lastKnown: "",
@@ -82,7 +85,7 @@ export class ClusterModel {
   replicate(): string[] {
     const out: string[] = [];
     for (const s of this.servers.values()) {
-      if (!s.up || s.hungSinceMs !== null || s.source === null || s.ioError) continue;
+      if (!s.up || s.hungSinceMs !== null || s.source === null || s.ioError || s.ioStopped) continue;
       const src = this.server(s.source);
       if (!src.up || src.hungSinceMs !== null || src.pos === s.pos) continue;
       const order = compareGtid(src.pos, s.pos === "" ? "0-0-0" : s.pos, "mariadb");
@@ -121,7 +124,11 @@ export class ClusterModel {
     };
     if (s.source === null) inst.channels = [];
     else {
-      const io = s.ioError ? { ioState: "no" as const, lastIoErrno: 1236 } : { ioState: "yes" as const };
+      const io = s.ioError
+        ? { ioState: "no" as const, lastIoErrno: 1236 }
+        : s.ioStopped
+          ? { ioState: "no" as const, lastIoErrno: 0 }
+          : { ioState: "yes" as const };
       const from = { sourceHost: keyOf(s.source).host, retrievedGtidSet: s.pos, executedGtidSet: s.pos };
       inst.channels = [{ ...structuredClone(TEMPLATE_CHANNEL), ...from, ...io }];
     }
@@ -164,6 +171,7 @@ export class ClusterModel {
       if (a.type === "rejoin") s.slavePos = s.pos;
       s.source = a.sourceNodeId;
       s.ioError = false;
+      s.ioStopped = false;
     }
   }
 
@@ -171,7 +179,8 @@ export class ClusterModel {
     const lines = [`ledger: primary ${this.ledger.primary ?? "-"} epoch ${this.ledger.epoch}`];
     for (const s of this.servers.values()) {
       const role = !s.up ? "down" : s.readOnly ? "ro" : "rw";
-      const source = s.source === null ? "" : ` <- ${s.source}${s.ioError ? " (io error)" : ""}`;
+      const io = s.ioError ? " (io error)" : s.ioStopped ? " (io stopped)" : "";
+      const source = s.source === null ? "" : ` <- ${s.source}${io}`;
       const cut = this.cut.has(s.id) ? ` cut ${this.lostForMs(s.id)} ms` : "";
       lines.push(`${s.id} ${role} gtid ${s.pos || "-"}${source}${cut}`);
     }

@@ -132,7 +132,8 @@ class Scenario {
       kind: this.plan.kind,
     };
     return this.plan.steps.map(
-      (s) => `${s.index} ${s.name} [${performerText(s)}]${s.onFailure === "abort" ? "" : " after-no-return"}`,
+      (s) =>
+        `${s.index} ${s.name} [${performerText(s)}]${s.when === "on-failure" ? " if-aborted" : s.onFailure === "abort" ? "" : " after-no-return"}`,
     );
   }
 
@@ -153,12 +154,14 @@ class Scenario {
       return { result: "waiting", detail: before.state === "pending" ? before.why : before.state };
     const s = this.m.server(a.nodeId);
     if (!s.up || s.hungSinceMs !== null) return { result: "failed", detail: `${a.nodeId} does not answer` };
-    if (a.kind === "promote") s.source = null;
+    if (a.kind === "promote") Object.assign(s, { source: null, ioStopped: false });
+    if (a.kind === "detach") s.ioStopped = true;
+    if (a.kind === "reattach") s.ioStopped = false;
     if (a.kind === "make-writable") s.readOnly = false;
     if (a.kind === "fence") s.readOnly = true;
     if (a.kind === "repoint" || a.kind === "demote") {
       if (a.kind === "demote") Object.assign(s, { readOnly: true, slavePos: s.pos });
-      Object.assign(s, { source: a.sourceNodeId, ioError: false });
+      Object.assign(s, { source: a.sourceNodeId, ioError: false, ioStopped: false });
     }
     const after = checkStepDone(a, this.m.facts());
     return after.state === "done"
@@ -190,6 +193,19 @@ class Scenario {
       if (waiting) break;
     }
     return out;
+  }
+
+  /** The bound of every wait now pending runs out: those steps are recorded failed. */
+  expireWaits(): string[] {
+    const r = this.recovery;
+    if (r === null || this.plan === null) return ["no recovery"];
+    const progress = nextSteps(this.plan, r.statuses);
+    if (progress.type === "finished") return ["nothing waits"];
+    const waits = progress.steps.filter((s) => this.execute(s).result === "waiting");
+    for (const s of waits) r.statuses[s.index] = "failed";
+    return waits.length > 0
+      ? waits.map((s) => `${s.index} ${s.name}: failed (bound reached)`)
+      : ["nothing waits"];
   }
 
   leaderChange(): string[] {
@@ -263,6 +279,8 @@ class Scenario {
         return this.run(args[0] === undefined ? 100 : Number(args[0]));
       case "leader-change":
         return this.leaderChange();
+      case "expire":
+        return this.expireWaits();
       case "status":
         return m.status();
       default:

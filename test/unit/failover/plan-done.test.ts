@@ -100,6 +100,40 @@ describe("checkStepDone", () => {
     expect(state(a, facts(fenced().gtids("db1", `${U[1]}:1-101`)))).toBe("pending");
   });
 
+  test("detach: done only once the replica receives nothing (IO thread no) and has applied what it received", () => {
+    const a: StepAction = { kind: "detach", nodeId: "db3" };
+    expect(checkStepDone(a, facts(healthy("mariadb", 3)))).toEqual({
+      state: "pending",
+      why: "db3 is still receiving",
+    });
+    // Retrying a dead source is receiving too: the source may wake up and send its tail.
+    const connecting = healthy("mariadb", 3).patchChannel("db3", { ioState: "connecting" });
+    expect(state(a, facts(connecting))).toBe("pending");
+    const stoppedBehind = healthy("mariadb", 3)
+      .gtids("db3", "0-1-90", "0-1-100")
+      .patchChannel("db3", { ioState: "no" });
+    expect(checkStepDone(a, facts(stoppedBehind))).toEqual({
+      state: "pending",
+      why: "db3 has relay log left to apply",
+    });
+    const stopped = healthy("mariadb", 3).patchChannel("db3", { ioState: "no" });
+    expect(state(a, facts(stopped))).toBe("done");
+    expect(state(a, facts(healthy("mariadb", 3).patchInst("db3", { channels: [] })))).toBe("done");
+    expect(state(a, facts(healthy("mariadb", 3).mysqldDown("db3")))).toBe("pending");
+  });
+
+  test("reattach: done once no IO thread of the replica is stopped", () => {
+    const a: StepAction = { kind: "reattach", nodeId: "db3" };
+    expect(state(a, facts(healthy("mariadb", 3)))).toBe("done");
+    expect(state(a, facts(healthy("mariadb", 3).patchChannel("db3", { ioState: "connecting" })))).toBe(
+      "done",
+    );
+    expect(checkStepDone(a, facts(healthy("mariadb", 3).patchChannel("db3", { ioState: "no" })))).toEqual({
+      state: "pending",
+      why: "db3 has an IO thread stopped",
+    });
+  });
+
   test("promote: done once the candidate has no channel", () => {
     const a: StepAction = { kind: "promote", nodeId: "db2" };
     expect(state(a, facts(healthy("mariadb", 3)))).toBe("pending");

@@ -168,7 +168,7 @@ describe("nextSteps", () => {
     expect(nextStep(failover, half)?.name).toBe("repoint:db4:db2");
   });
 
-  test("a vetoing PreFailover hook aborts: only PostUnsuccessfulFailover runs, the outcome is failed", () => {
+  test("a vetoing PreFailover hook aborts: only PostUnsuccessfulFailover runs (nothing was detached), the outcome is failed", () => {
     const statuses = prefix(failover, idx(failover, "run-hooks:PreFailover"));
     statuses[idx(failover, "run-hooks:PreFailover")] = "failed";
     expect(nextStep(failover, statuses)?.name).toBe("run-hooks:PostUnsuccessfulFailover");
@@ -180,6 +180,8 @@ describe("nextSteps", () => {
       failedSteps: ["run-hooks:PreFailover"],
       skippedSteps: [
         "wait-fence-after:db1:2000",
+        "detach:db3",
+        "detach:db4",
         "wait-relay-applied:db2",
         "wait-caught-up:db2:db3",
         "wait-caught-up:db2:db4",
@@ -190,15 +192,41 @@ describe("nextSteps", () => {
         "repoint:db4:db2",
         "run-hooks:PostMasterFailover",
         "run-hooks:PostFailover",
+        "reattach:db3",
+        "reattach:db4",
       ],
     });
     expect(nextStep(failover, statuses)).toBeNull();
   });
 
+  test("an abort after the detach stage reattaches what was detached (failed detaches too), together, before PostUnsuccessfulFailover", () => {
+    const catchUp = idx(failover, "wait-caught-up:db2:db3");
+    const statuses = prefix(failover, catchUp);
+    statuses[idx(failover, "detach:db4")] = "failed";
+    statuses[catchUp] = "failed";
+    const p = nextSteps(failover, statuses);
+    expect(p.type === "run" && p.steps.map((s) => s.name)).toEqual(["reattach:db3", "reattach:db4"]);
+    statuses[idx(failover, "reattach:db3")] = "done";
+    statuses[idx(failover, "reattach:db4")] = "done";
+    expect(nextStep(failover, statuses)?.name).toBe("run-hooks:PostUnsuccessfulFailover");
+  });
+
+  test("a successful plan never reattaches", () => {
+    const statuses = prefix(failover, idx(failover, "run-hooks:PostFailover") + 1);
+    const end = nextSteps(failover, statuses);
+    expect(end).toMatchObject({ type: "finished", outcome: "finished" });
+    expect(end.type === "finished" && end.skippedSteps).toEqual([
+      "reattach:db3",
+      "reattach:db4",
+      "run-hooks:PostUnsuccessfulFailover",
+    ]);
+  });
+
   test("a lost CAS on set-primary aborts; a failed repoint after it does not", () => {
     const casLost = prefix(failover, idx(failover, "set-primary:db2:4"));
     casLost[idx(failover, "set-primary:db2:4")] = "failed";
-    expect(nextStep(failover, casLost)?.name).toBe("run-hooks:PostUnsuccessfulFailover");
+    const undo = nextSteps(failover, casLost);
+    expect(undo.type === "run" && undo.steps.map((s) => s.name)).toEqual(["reattach:db3", "reattach:db4"]);
 
     const repointFailed = prefix(failover, idx(failover, "repoint:db3:db2"));
     repointFailed[idx(failover, "repoint:db3:db2")] = "failed";
@@ -208,7 +236,7 @@ describe("nextSteps", () => {
       type: "finished",
       outcome: "finished",
       failedSteps: ["repoint:db3:db2"],
-      skippedSteps: ["run-hooks:PostUnsuccessfulFailover"],
+      skippedSteps: ["reattach:db3", "reattach:db4", "run-hooks:PostUnsuccessfulFailover"],
     });
   });
 

@@ -57,6 +57,8 @@ describe("planFailover", () => {
     expect(planStepNames(plan)).toEqual([
       "run-hooks:PreFailover",
       "wait-fence-after:db1:2000",
+      "detach:db3",
+      "detach:db4",
       "wait-relay-applied:db2",
       "wait-caught-up:db2:db3",
       "wait-caught-up:db2:db4",
@@ -67,9 +69,11 @@ describe("planFailover", () => {
       "repoint:db4:db2",
       "run-hooks:PostMasterFailover",
       "run-hooks:PostFailover",
+      "reattach:db3",
+      "reattach:db4",
       "run-hooks:PostUnsuccessfulFailover",
     ]);
-    expect(plan).toMatchObject({ kind: "failover", fromNodeId: "db1", successor: "db2", pointOfNoReturn: 6 });
+    expect(plan).toMatchObject({ kind: "failover", fromNodeId: "db1", successor: "db2", pointOfNoReturn: 8 });
     expect(plan.steps[1]).toMatchObject({ performer: { by: "leader" }, onFailure: "abort", boundMs: 10_000 });
   });
 
@@ -85,7 +89,7 @@ describe("planFailover", () => {
     expect(plan.steps[1]?.action).toEqual({ kind: "wait-fence-after", nodeId: "db1", waitMs: 2_000 });
     expect(plan.steps[1]?.performer).toEqual({ by: "leader" });
     expect(plan.steps[0]?.name).toBe("run-hooks:PreFailover");
-    expect(plan.pointOfNoReturn).toBe(6);
+    expect(plan.pointOfNoReturn).toBe(8);
   });
 
   test("the mysqld of a primary whose agent lives did not answer: the plan never skips the wait (two writers otherwise)", () => {
@@ -100,7 +104,13 @@ describe("planFailover", () => {
   test("an old primary whose server still answers is fenced first, before the candidate is touched", () => {
     const plan = planOf(planFailover(failoverInput({ failed: member("db1", { serverReachable: true }) })));
     const names = planStepNames(plan);
-    expect(names.slice(0, 3)).toEqual(["run-hooks:PreFailover", "fence:db1", "wait-relay-applied:db2"]);
+    expect(names.slice(0, 5)).toEqual([
+      "run-hooks:PreFailover",
+      "fence:db1",
+      "detach:db3",
+      "detach:db4",
+      "wait-relay-applied:db2",
+    ]);
     expect(names.filter((n) => n.startsWith("fence:") || n.startsWith("wait-fence-after:"))).toEqual([
       "fence:db1",
     ]);
@@ -138,6 +148,8 @@ describe("planFailover", () => {
     expect(by).toEqual({
       "run-hooks:PreFailover": { by: "leader" },
       "wait-fence-after:db1:2000": { by: "leader" },
+      "detach:db3": { by: "leader-remote", nodeId: "db3" },
+      "detach:db4": { by: "agent", nodeId: "db4" },
       "wait-relay-applied:db2": { by: "agent", nodeId: "db2" },
       "wait-caught-up:db2:db3": { by: "agent", nodeId: "db2" },
       "wait-caught-up:db2:db4": { by: "agent", nodeId: "db2" },
@@ -148,30 +160,36 @@ describe("planFailover", () => {
       "repoint:db4:db2": { by: "agent", nodeId: "db4" },
       "run-hooks:PostMasterFailover": { by: "leader" },
       "run-hooks:PostFailover": { by: "leader" },
+      "reattach:db3": { by: "leader-remote", nodeId: "db3" },
+      "reattach:db4": { by: "agent", nodeId: "db4" },
       "run-hooks:PostUnsuccessfulFailover": { by: "leader" },
     });
   });
 
-  test("steps up to set-primary abort, later ones carry on; only PostUnsuccessfulFailover runs on failure", () => {
+  test("steps up to set-primary abort, later ones carry on; reattach and PostUnsuccessfulFailover run only on failure", () => {
     const plan = planOf(planFailover(failoverInput()));
     const table = plan.steps.map((s) => [s.name, s.onFailure, s.when, s.stage, s.boundMs]);
     expect(table).toEqual([
       ["run-hooks:PreFailover", "abort", "on-success", 0, null],
       ["wait-fence-after:db1:2000", "abort", "on-success", 1, 10_000],
-      ["wait-relay-applied:db2", "abort", "on-success", 2, 10_000],
-      ["wait-caught-up:db2:db3", "abort", "on-success", 3, 10_000],
-      ["wait-caught-up:db2:db4", "abort", "on-success", 4, 10_000],
-      ["promote:db2", "abort", "on-success", 5, null],
-      ["set-primary:db2:7", "abort", "on-success", 6, null],
-      ["make-writable:db2:8", "continue", "on-success", 7, null],
-      ["repoint:db3:db2", "continue", "on-success", 8, null],
-      ["repoint:db4:db2", "continue", "on-success", 8, null],
-      ["run-hooks:PostMasterFailover", "continue", "on-success", 9, null],
-      ["run-hooks:PostFailover", "continue", "on-success", 10, null],
-      ["run-hooks:PostUnsuccessfulFailover", "continue", "on-failure", 11, null],
+      ["detach:db3", "abort", "on-success", 2, 10_000],
+      ["detach:db4", "abort", "on-success", 2, 10_000],
+      ["wait-relay-applied:db2", "abort", "on-success", 3, 10_000],
+      ["wait-caught-up:db2:db3", "abort", "on-success", 4, 10_000],
+      ["wait-caught-up:db2:db4", "abort", "on-success", 5, 10_000],
+      ["promote:db2", "abort", "on-success", 6, null],
+      ["set-primary:db2:7", "abort", "on-success", 7, null],
+      ["make-writable:db2:8", "continue", "on-success", 8, null],
+      ["repoint:db3:db2", "continue", "on-success", 9, null],
+      ["repoint:db4:db2", "continue", "on-success", 9, null],
+      ["run-hooks:PostMasterFailover", "continue", "on-success", 10, null],
+      ["run-hooks:PostFailover", "continue", "on-success", 11, null],
+      ["reattach:db3", "continue", "on-failure", 12, null],
+      ["reattach:db4", "continue", "on-failure", 12, null],
+      ["run-hooks:PostUnsuccessfulFailover", "continue", "on-failure", 13, null],
     ]);
     expect(plan.steps.map((s) => s.index)).toEqual(plan.steps.map((_, i) => i));
-    expect(plan.steps[5]?.done).toBe("db2 has no replication channel");
+    expect(plan.steps[7]?.done).toBe("db2 has no replication channel");
   });
 
   test("planning twice, or with the members in another order, gives the identical plan", () => {
@@ -204,18 +222,20 @@ describe("planFailover", () => {
 
   test("at most LEDGER_PLAN_STEPS_MAX steps: one replica more is refused", () => {
     // hooks ×4, fence wait, relay, promote, set-primary, make-writable; then per replica a
-    // catch-up check and a repoint.
+    // detach, a catch-up check, a repoint and a reattach.
     const fixedSteps = 9;
-    const most = Math.floor((LEDGER_PLAN_STEPS_MAX - fixedSteps) / 2);
+    const most = Math.floor((LEDGER_PLAN_STEPS_MAX - fixedSteps) / 4);
+    // A cluster of 9 agents (the failed primary, the candidate, 7 replicas) must fit.
+    expect(most).toBeGreaterThanOrEqual(7);
     const replicas = (n: number) => Array.from({ length: n }, (_, i) => member(`r${i}`));
     const fits = planFailover(failoverInput({ replicas: replicas(most) }));
-    expect(fits.ok && fits.value.steps.length).toBe(fixedSteps + 2 * most);
+    expect(fits.ok && fits.value.steps.length).toBe(fixedSteps + 4 * most);
     const over = planFailover(failoverInput({ replicas: replicas(most + 1) }));
     expect(over).toEqual({
       ok: false,
       error: {
         code: "failover.plan-too-many-steps",
-        steps: fixedSteps + 2 * (most + 1),
+        steps: fixedSteps + 4 * (most + 1),
         maxSteps: LEDGER_PLAN_STEPS_MAX,
       },
     });
@@ -302,6 +322,8 @@ describe("step names", () => {
   const actions: StepAction[] = [
     { kind: "run-hooks", hook: "PostUnsuccessfulFailover" },
     { kind: "wait-fence-after", nodeId: "db-1.a_b", waitMs: 2_000 },
+    { kind: "detach", nodeId: "db3" },
+    { kind: "reattach", nodeId: "db3" },
     { kind: "wait-relay-applied", nodeId: "db2" },
     { kind: "wait-caught-up", nodeId: "db2", fromNodeId: "db1" },
     { kind: "promote", nodeId: "db2" },
@@ -327,6 +349,8 @@ describe("step names", () => {
     "set-primary:db2:1.5",
     "wait-fence-after:db1",
     "repoint:db3",
+    "detach:db3:db1",
+    "reattach:",
     "reboot:db3",
   ])("%p is not a step", (name) => {
     expect(parseStepName(name)).toEqual({ ok: false, error: { code: "failover.plan-step-unknown", name } });
