@@ -97,8 +97,12 @@ function decodeFields(o: Fields): RaftMessage {
         hintIndex: nat(o, "hintIndex"),
         hintTerm: nat(o, "hintTerm"),
       };
-    case "heartbeat":
-      return { type: "heartbeat", ...base, commit: nat(o, "commit") };
+    case "heartbeat": {
+      const commit = nat(o, "commit");
+      // An agent of an earlier version sends no leaderCommit: its capped commit is all there is.
+      const leaderCommit = o.leaderCommit === undefined ? commit : nat(o, "leaderCommit");
+      return { type: "heartbeat", ...base, commit, leaderCommit };
+    }
     case "heartbeat-response":
       return { type: "heartbeat-response", ...base };
     case "snapshot": {

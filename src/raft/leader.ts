@@ -60,7 +60,8 @@ export class Leadership {
     for (const f of this.followers()) {
       const pr = this.progress.get(f) as Progress;
       const commit = Math.min(pr.match, this.log.committed);
-      this.send({ type: "heartbeat", from: this.id, to: f, term: this.term, commit });
+      const leaderCommit = this.log.committed;
+      this.send({ type: "heartbeat", from: this.id, to: f, term: this.term, commit, leaderCommit });
     }
   }
 

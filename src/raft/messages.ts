@@ -68,6 +68,12 @@ export interface AppendResponse extends Envelope {
 export interface Heartbeat extends Envelope {
   type: "heartbeat";
   commit: number;
+  /**
+   * The leader's own commit index, not capped: a follower whose ledger has committed this far
+   * provably holds everything the leader had committed when it sent this (RaftHost.ledgerCurrent),
+   * which the capped commit cannot tell while appends to it are being lost.
+   */
+  leaderCommit: number;
 }
 
 export interface HeartbeatResponse extends Envelope {

@@ -217,7 +217,7 @@ export class RaftHost {
       c.announcedCommit = Math.max(c.announcedCommit, m.index);
       c.lastAppendRejected = st.commit < m.index;
     } else {
-      c.announcedCommit = Math.max(c.announcedCommit, m.commit);
+      c.announcedCommit = Math.max(c.announcedCommit, m.leaderCommit);
     }
   }
 

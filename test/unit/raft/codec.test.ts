@@ -37,7 +37,7 @@ const samples: RaftMessage[] = [
     hintIndex: 2,
     hintTerm: 1,
   },
-  { type: "heartbeat", from: "a", to: "b", term: 3, commit: 7 },
+  { type: "heartbeat", from: "a", to: "b", term: 3, commit: 7, leaderCommit: 9 },
   { type: "heartbeat-response", from: "b", to: "a", term: 3 },
   {
     type: "snapshot",
@@ -65,6 +65,11 @@ describe("codec", () => {
     ["unknown type", { type: "nope", from: "a", to: "b", term: 1 }, "type"],
     ["negative term", { type: "heartbeat", from: "a", to: "b", term: -1, commit: 0 }, "term"],
     ["fractional index", { type: "heartbeat", from: "a", to: "b", term: 1, commit: 1.5 }, "commit"],
+    [
+      "negative leader commit",
+      { type: "heartbeat", from: "a", to: "b", term: 1, commit: 0, leaderCommit: -1 },
+      "leaderCommit",
+    ],
     ["missing sender", { type: "heartbeat-response", to: "b", term: 1 }, "from"],
     [
       "overlong id",
@@ -120,6 +125,14 @@ describe("codec", () => {
       expect(r.error.code).toBe("raft.message-malformed");
       expect(r.error.field).toBe(field);
     }
+  });
+
+  test("a heartbeat from an agent that sends no leaderCommit reads as its capped commit", () => {
+    const r = decodeRaftMessage({ type: "heartbeat", from: "a", to: "b", term: 1, commit: 4 });
+    expect(r).toEqual({
+      ok: true,
+      value: { type: "heartbeat", from: "a", to: "b", term: 1, commit: 4, leaderCommit: 4 },
+    });
   });
 });
 

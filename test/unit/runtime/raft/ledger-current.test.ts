@@ -1,7 +1,8 @@
 // RaftHost.ledgerCurrent(): the reconciler may make a server writable only on a ledger that holds
 // everything the leader committed. A voter cut off past the election timeout and healed in the
 // same term hears the leader's heartbeat (whose commit is capped at what the leader thinks the
-// voter holds) before the entries it missed: it must not count as current until it has them.
+// voter holds, but whose leaderCommit is not) before the entries it missed: it must not count as
+// current until it has them, however long the appends to it stay lost.
 import { describe, expect, test } from "bun:test";
 import { HostCluster, type Sent } from "./host-cluster.ts";
 
@@ -87,6 +88,28 @@ describe("RaftHost.ledgerCurrent", () => {
     // tells it is stale.
     expect(followedLeader).toBe(true);
     expect(f.status().term).toBe(term);
+    c.advance(600);
+    expect(f.ledgerState.epoch).toBe(2);
+    expect(f.ledgerCurrent(c.nowMs)).toBe(true);
+  });
+
+  test("healed, its appends lost for longer than the settle stretch: never current while it lacks a commit", async () => {
+    // The leader's heartbeats carry a commit capped at what it believes the voter holds; only
+    // their uncapped leaderCommit tells the voter it is behind once contact has lasted a while.
+    const { c, leader, follower } = await clusterWithPrimary();
+    cutOff(c, follower);
+    c.advance(1_500);
+    await c.propose(leader.id, { type: "set-primary", primary: "db2:3306", expectedEpoch: 1 });
+    heal(c);
+    const lostAppend = (s: Sent) => s.to === follower && (s.msg as { type: string }).type === "append";
+    const f = c.member(follower).host;
+    const stretchMs = 3 * f.config.electionTimeoutMaxMs;
+    for (let t = 0; t < stretchMs; t += 50) {
+      advanceDropping(c, 50, lostAppend);
+      expect(f.ledgerState.epoch).toBe(1);
+      expect(f.ledgerCurrent(c.nowMs)).toBe(false);
+    }
+    expect(f.status().leader).toBe(leader.id);
     c.advance(600);
     expect(f.ledgerState.epoch).toBe(2);
     expect(f.ledgerCurrent(c.nowMs)).toBe(true);
