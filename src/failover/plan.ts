@@ -114,7 +114,7 @@ function sameFamily(a: StepAction["kind"], b: StepAction["kind"]): boolean {
 }
 
 /** Run only after an aborting failure: undo what the plan did before it gave up. */
-function onFailureOnly(action: StepAction): boolean {
+export function onFailureOnly(action: StepAction): boolean {
   return (
     action.kind === "reattach" || (action.kind === "run-hooks" && action.hook === "PostUnsuccessfulFailover")
   );

@@ -243,10 +243,20 @@ describe("final-state checkers", () => {
     ]);
   });
 
-  test("a finished recovery may leave its on-failure hook pending; a failed one may not skip steps unsaid", () => {
+  test("a finished recovery may leave its on-failure steps pending; a failed one may not skip steps unsaid", () => {
     const onFailure = { name: "run-hooks:PostUnsuccessfulFailover", status: "pending" };
+    const reattach = { name: "reattach:h3", status: "pending" };
     const done = { name: "promote:h2", status: "done" };
-    expect(findUnfinishedRecoveries([{ id: "r1", state: "finished", steps: [done, onFailure] }])).toEqual([]);
+    expect(
+      findUnfinishedRecoveries([{ id: "r1", state: "finished", steps: [done, reattach, onFailure] }]),
+    ).toEqual([]);
+    expect(
+      findUnfinishedRecoveries([
+        { id: "r1", state: "finished", steps: [{ ...done, name: "detach:h3", status: "pending" }] },
+      ]),
+    ).toEqual([
+      { code: "chaos.recovery-unfinished", id: "r1", state: "finished", pendingSteps: ["detach:h3"] },
+    ]);
     expect(
       findUnfinishedRecoveries([
         { id: "r2", state: "finished", steps: [{ name: "repoint:h3:h2", status: "pending" }, onFailure] },

@@ -2,6 +2,8 @@
 // primary; every replica follows it with the same GTID position and nothing errant; every old
 // primary is rejoined or fenced; no recovery in the ledger is left half-done.
 import { compareGtid, errantGtids, formatErrantGtids, hasErrantGtids } from "../../../../src/gtid/compare.ts";
+import { onFailureOnly } from "../../../../src/failover/plan.ts";
+import { parseStepName } from "../../../../src/failover/plan-steps.ts";
 
 export interface AckedWrite {
   id: number;
@@ -155,10 +157,13 @@ export interface RecoveryLike {
 }
 
 /**
- * Steps a plan runs only when it fails (src/failover/plan.ts, `when: "on-failure"`): a finished
- * recovery rightly leaves them pending.
+ * Steps a plan runs only when it fails (src/failover/plan.ts, `when: "on-failure"`: reattach, the
+ * PostUnsuccessfulFailover hooks): a finished recovery rightly leaves them pending.
  */
-export const ON_FAILURE_STEPS: readonly string[] = ["run-hooks:PostUnsuccessfulFailover"];
+export function onFailureStep(name: string): boolean {
+  const action = parseStepName(name);
+  return action.ok && onFailureOnly(action.value);
+}
 
 /**
  * Recoveries read from the agents' ledger after the run. Any not finished
@@ -168,7 +173,7 @@ export function findUnfinishedRecoveries(recoveries: readonly RecoveryLike[]): C
   const out: ChaosProblem[] = [];
   for (const r of recoveries) {
     const pendingSteps = r.steps
-      .filter((s) => s.status === "pending" && !(r.state === "finished" && ON_FAILURE_STEPS.includes(s.name)))
+      .filter((s) => s.status === "pending" && !(r.state === "finished" && onFailureStep(s.name)))
       .map((s) => s.name);
     const settled = r.state === "finished" || r.state === "failed";
     if (!settled || (r.state === "finished" && pendingSteps.length > 0))
