@@ -73,6 +73,7 @@ function server(c: number, i: number): ReachableInstance {
     gtidExecuted: "0-1-100000,1-2-5000",
     mariadbGtid: {
       binlogPos: "0-1-100000",
+      binlogState: "",
       currentPos: "0-1-100000",
       slavePos: "0-1-99999",
       strictMode: true,

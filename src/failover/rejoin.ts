@@ -7,6 +7,7 @@ import type { GtidError } from "../gtid/errors.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import type { LastKnownPosition } from "../model/cluster-view.ts";
 import type { ReachableInstance } from "../model/instance-state.ts";
+import { errantAgainstBinlogState } from "./binlog-state.ts";
 import { errantOfStates } from "./errant.ts";
 import { unionGtidStates } from "./gtid-position.ts";
 
@@ -51,6 +52,8 @@ function errantText(
  * RESET SLAVE ALL keeps). MariaDB positions keep one GTID per domain, so against the current
  * position alone a former primary's unreplicated 0-1-101 looks contained in a primary at 0-2-105;
  * against the promotion point 0-1-100 it is errant. Empty or null: only the current position counts.
+ * The promotion point covers one failover; the primary's gtid_binlog_state (binlog-state.ts)
+ * covers any number of them.
  */
 export function assessRejoin(
   local: ReachableInstance,
@@ -66,6 +69,14 @@ export function assessRejoin(
     const sincePromotion = errantText(mine.value, promotedAt, primary, "promotion point");
     if (!sincePromotion.ok) return sincePromotion;
     if (sincePromotion.value !== "") errant = sincePromotion.value;
+  }
+  if (errant === "" && local.mariadbGtid !== null && primary.mariadbBinlogState) {
+    const g = local.mariadbGtid;
+    errant = errantAgainstBinlogState(
+      [g.binlogState, g.binlogPos, g.currentPos],
+      primary.mariadbBinlogState,
+      primary.serverId,
+    );
   }
   return ok({ contained: errant === "", errantGtids: errant });
 }

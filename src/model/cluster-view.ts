@@ -45,6 +45,8 @@ export interface LastKnownPosition {
   serverId: number;
   /** MySQL @@server_uuid; null on MariaDB. */
   serverUuid: string | null;
+  /** MariaDB @@gtid_binlog_state ("" on MySQL or when unknown). */
+  mariadbBinlogState?: string;
   /** How old that probe is, as of the observer's now. */
   ageMs: number;
 }

@@ -103,6 +103,11 @@ export interface ReachableInstance {
   /** MariaDB only. */
   mariadbGtid: {
     binlogPos: string;
+    /**
+     * @@gtid_binlog_state: the last GTID logged per domain *and server id*, which binlog_pos (one
+     * per domain) loses; "" when unknown (an agent of an earlier version). See rejoin.ts.
+     */
+    binlogState: string;
     currentPos: string;
     slavePos: string;
     strictMode: boolean;

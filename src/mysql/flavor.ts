@@ -135,6 +135,7 @@ export function variablesSql(v: ServerVersion, d: ServerDialect): string {
   if (v.flavor === "mariadb") {
     cols.push(
       "@@gtid_binlog_pos AS gtid_binlog_pos",
+      "@@gtid_binlog_state AS gtid_binlog_state",
       "@@gtid_current_pos AS gtid_current_pos",
       "@@gtid_slave_pos AS gtid_slave_pos",
       "@@gtid_strict_mode AS gtid_strict_mode",

@@ -104,6 +104,7 @@ export function assembleInstance(r: ProbeReadings, meta: ProbeMeta): Result<Reac
   const mariadbGtid = isMariadb
     ? {
         binlogPos: String(v.gtid_binlog_pos ?? ""),
+        binlogState: normaliseGtidText(String(v.gtid_binlog_state ?? "")),
         currentPos: String(v.gtid_current_pos ?? ""),
         slavePos: String(v.gtid_slave_pos ?? ""),
         strictMode: parseBoolean(v.gtid_strict_mode) ?? false,

@@ -104,6 +104,8 @@ function mariadbGtid(v: unknown, path: string): ReachableInstance["mariadbGtid"]
   const o = obj(v, path);
   return {
     binlogPos: str(o, "binlogPos", path),
+    // Absent from an agent of an earlier version.
+    binlogState: o.binlogState === undefined ? "" : str(o, "binlogState", path),
     currentPos: str(o, "currentPos", path),
     slavePos: str(o, "slavePos", path),
     strictMode: bool(o, "strictMode", path),

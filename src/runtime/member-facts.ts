@@ -101,6 +101,7 @@ export function lastKnownPositionOf(f: MemberFacts): LastKnownPosition | null {
     gtidExecuted: last.gtidExecuted,
     serverId: last.serverId,
     serverUuid: last.serverUuid,
+    mariadbBinlogState: last.mariadbGtid?.binlogState ?? "",
     ageMs: f.stateAgeMs + f.unchangedForMs + probeBeforeRecordMs,
   };
 }

@@ -99,6 +99,7 @@ function positionOf(r: ReachableInstance, ageMs: number): LastKnownPosition {
     gtidExecuted: r.gtidExecuted,
     serverId: r.serverId,
     serverUuid: r.serverUuid,
+    mariadbBinlogState: r.mariadbGtid?.binlogState ?? "",
     ageMs,
   };
 }

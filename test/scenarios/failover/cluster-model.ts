@@ -117,6 +117,7 @@ export class ClusterModel {
     Object.assign(inst, { key, serverId: s.serverId, readOnly: s.readOnly, gtidExecuted: s.pos });
     inst.mariadbGtid = {
       binlogPos: s.pos,
+      binlogState: "",
       currentPos: s.pos,
       slavePos: s.slavePos,
       strictMode: true,

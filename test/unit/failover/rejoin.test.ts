@@ -236,3 +236,61 @@ describe("topology", () => {
     expect(reconcile(i)[0]).toEqual({ type: "set-read-only", reason: "not-primary" });
   });
 });
+
+describe("MariaDB: two failovers later, only the primary's binlog state tells an old tail is errant", () => {
+  // The chaos run KEEL_CHAOS_SEED=1: db1 (server 1) wrote 0-1-566..571 while cut off, unreplicated;
+  // db2 took over at 0-1-565 and wrote 0-2-566..640; db3 took over from db2 at 0-2-640 and wrote on
+  // to 0-3-662. Against db3's position and promotion point, db1's 0-1-571 looks contained.
+  const local = (): ReachableInstance => {
+    const inst = after("mariadb", "db1", "0-1-571").local as ReachableInstance;
+    inst.mariadbGtid = {
+      binlogPos: "0-1-571",
+      binlogState: "0-1-571",
+      currentPos: "0-1-571",
+      slavePos: "0-1-100",
+      strictMode: true,
+      domainId: 0,
+    };
+    return inst;
+  };
+  const primary = (binlogState: string): LastKnownPosition => ({
+    ...position("mariadb", "0-3-662"),
+    serverId: 3,
+    mariadbBinlogState: binlogState,
+  });
+
+  test("errant against db3's binlog state, though contained by position and promotion point", () => {
+    const r = assessRejoin(local(), primary("0-1-565,0-2-640,0-3-662"), "0-2-640");
+    expect(r).toEqual({ ok: true, value: { contained: false, errantGtids: "0-1-566..571" } });
+    // Before the fix: the same comparison without the binlog state.
+    expect(assessRejoin(local(), primary(""), "0-2-640")).toEqual({
+      ok: true,
+      value: { contained: true, errantGtids: "" },
+    });
+  });
+
+  test("a server whose every GTID the primary's binlog state holds rejoins", () => {
+    const mine = local();
+    if (mine.mariadbGtid !== null) Object.assign(mine.mariadbGtid, { binlogState: "0-1-565,0-2-600" });
+    mine.gtidExecuted = "0-2-600";
+    Object.assign(mine.mariadbGtid ?? {}, { binlogPos: "0-2-600", currentPos: "0-2-600" });
+    expect(assessRejoin(mine, primary("0-1-565,0-2-640,0-3-662"), "0-2-640")).toEqual({
+      ok: true,
+      value: { contained: true, errantGtids: "" },
+    });
+  });
+
+  test("newer writes of the primary itself, probed after it, are not errant", () => {
+    const mine = local();
+    Object.assign(mine.mariadbGtid ?? {}, {
+      binlogState: "0-1-565,0-2-640,0-3-670",
+      binlogPos: "0-3-670",
+      currentPos: "0-3-670",
+    });
+    mine.gtidExecuted = "0-3-670";
+    expect(assessRejoin(mine, primary("0-1-565,0-2-640,0-3-662"), "0-2-640")).toMatchObject({
+      ok: true,
+      value: { contained: true },
+    });
+  });
+});

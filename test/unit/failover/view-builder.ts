@@ -79,7 +79,7 @@ function instanceFor(flavor: Flavor, nodeId: string, serverId: number, gtid: str
     gtidMode: mariadb ? "MARIADB" : "ON",
     gtidExecuted: gtid,
     mariadbGtid: mariadb
-      ? { binlogPos: gtid, currentPos: gtid, slavePos: gtid, strictMode: true, domainId: 0 }
+      ? { binlogPos: gtid, binlogState: "", currentPos: gtid, slavePos: gtid, strictMode: true, domainId: 0 }
       : null,
     binlog: { file: "bin.000001", position: 1000 },
     channels: [],
@@ -200,6 +200,7 @@ export class ViewBuilder {
       inst.mariadbGtid = {
         ...inst.mariadbGtid,
         binlogPos: executed,
+        binlogState: "",
         currentPos: executed,
         slavePos: executed,
       };

@@ -43,6 +43,7 @@ describe("assembleInstance from recorded MariaDB 10.11", () => {
     expect(s.gtidExecuted).toBe("0-1-3");
     expect(s.mariadbGtid).toEqual({
       binlogPos: "0-1-3",
+      binlogState: "0-1-3",
       currentPos: "0-1-3",
       slavePos: "",
       strictMode: false,

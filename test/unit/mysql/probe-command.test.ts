@@ -39,7 +39,14 @@ const REPLICA: ReachableInstance = {
   binlogFormat: "ROW",
   gtidMode: "MARIADB",
   gtidExecuted: "0-1-4",
-  mariadbGtid: { binlogPos: "0-1-4", currentPos: "0-1-4", slavePos: "0-1-4", strictMode: true, domainId: 0 },
+  mariadbGtid: {
+    binlogPos: "0-1-4",
+    binlogState: "",
+    currentPos: "0-1-4",
+    slavePos: "0-1-4",
+    strictMode: true,
+    domainId: 0,
+  },
   binlog: { file: "mariadb-bin.000001", position: 967 },
   channels: [
     {

@@ -128,6 +128,7 @@ describe("view assembly: healthy three-node cluster", () => {
       gtidExecuted: "0-1-1042",
       serverId: 23307,
       serverUuid: null,
+      mariadbBinlogState: "0-1-1042",
       ageMs: 300,
     });
   });

@@ -68,7 +68,14 @@ export function mariadb(key: string, over: Partial<ReachableInstance> = {}): Rea
     binlogFormat: "ROW",
     gtidMode: "MARIADB",
     gtidExecuted: DOMAIN0,
-    mariadbGtid: { binlogPos: DOMAIN0, currentPos: DOMAIN0, slavePos: "", strictMode: true, domainId: 0 },
+    mariadbGtid: {
+      binlogPos: DOMAIN0,
+      binlogState: DOMAIN0,
+      currentPos: DOMAIN0,
+      slavePos: "",
+      strictMode: true,
+      domainId: 0,
+    },
     binlog: { file: "mysql-bin.000003", position: 8812 },
     channels: [],
     semiSync: {

@@ -54,6 +54,7 @@ export function mariadbReplica(over: Partial<ReachableInstance> = {}): Reachable
     gtidExecuted: "0-1-1042",
     mariadbGtid: {
       binlogPos: "0-1-1042",
+      binlogState: "",
       currentPos: "0-1-1042",
       slavePos: "0-1-1042",
       strictMode: true,

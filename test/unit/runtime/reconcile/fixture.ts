@@ -73,6 +73,7 @@ export function server(nodeId: string, s: ServerShape = {}): ReachableInstance {
     gtidExecuted: gtid,
     mariadbGtid: {
       binlogPos: gtid,
+      binlogState: "",
       currentPos: s.current ?? gtid,
       slavePos: s.slavePos ?? "",
       strictMode: true,

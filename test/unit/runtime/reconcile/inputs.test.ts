@@ -194,6 +194,7 @@ describe("buildReconcileInput", () => {
       flavor: "mariadb",
       gtidExecuted: "0-2-7",
       serverId: 2,
+      mariadbBinlogState: "",
       serverUuid: null,
       ageMs: 0,
     });
