@@ -1,10 +1,9 @@
 // Which members may be promoted, and for each one that may not, the first reason why. The order of
 // the checks is the order an operator fixes things in: membership, policy, reachability, server
 // settings, replication health, then GTID history.
-import { formatErrantGtids, hasErrantGtids } from "../gtid/compare.ts";
 import type { AgentView, ClusterView } from "../model/cluster-view.ts";
 import type { InstanceKey, ReachableInstance, ReplicationChannel } from "../model/instance-state.ts";
-import { errantAgainstPrimary, type PrimaryPosition } from "./errant.ts";
+import { errantTextAgainstPrimary, type PrimaryPosition } from "./errant.ts";
 import type { CandidateExclusionReason } from "./errors.ts";
 import { type ReplicaPosition, replicaPosition } from "./gtid-position.ts";
 import { channelTo, isAgentFresh, liveInstance } from "./view-facts.ts";
@@ -85,14 +84,14 @@ export function assessMember(agent: AgentView, ctx: EligibilityContext): Eligibi
   }
   let errantText = "";
   if (ctx.primaryPosition !== null) {
-    const errant = errantAgainstPrimary(inst.gtidExecuted, inst.flavor, ctx.primaryPosition);
+    const errant = errantTextAgainstPrimary(inst, ctx.primaryPosition);
     if (!errant.ok) {
       return {
         eligible: false,
         reason: { code: "failover.excluded-gtid-unreadable", nodeId, gtidErrorCode: errant.error.code },
       };
     }
-    if (hasErrantGtids(errant.value)) errantText = formatErrantGtids(errant.value);
+    errantText = errant.value;
   }
   if (errantText !== "" && !ctx.force) {
     return {

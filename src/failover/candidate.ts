@@ -46,7 +46,9 @@ function primaryPositionOf(
   if (failed === undefined) return null;
   if (failed.lastKnownPosition !== null) return failed.lastKnownPosition;
   const inst = reachableInstance(failed);
-  return inst === null ? null : { ...inst, ageMs: null };
+  return inst === null
+    ? null
+    : { ...inst, mariadbBinlogState: inst.mariadbGtid?.binlogState ?? "", ageMs: null };
 }
 
 function parsedPosition(p: PrimaryPosition | null): GtidState | null {

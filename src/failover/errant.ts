@@ -2,12 +2,20 @@
 // them, minus the primary's own newer transactions: the two probes are taken at different moments,
 // so a replica probed after its primary may already hold what the primary wrote since. Those carry
 // the primary's own server uuid (MySQL) or server id (MariaDB) and are not errant.
-import { type ErrantGtids, errantGtidsOfStates, type GtidState, parseGtidState } from "../gtid/compare.ts";
+import {
+  type ErrantGtids,
+  errantGtidsOfStates,
+  formatErrantGtids,
+  type GtidState,
+  hasErrantGtids,
+  parseGtidState,
+} from "../gtid/compare.ts";
 import type { GtidError } from "../gtid/errors.ts";
 import type { MariadbGap } from "../gtid/mariadb-gtid-compare.ts";
 import type { MariadbGtidPos } from "../gtid/mariadb-gtid-pos.ts";
 import { err, ok, type Result } from "../lib/result.ts";
-import type { Flavor } from "../model/instance-state.ts";
+import type { Flavor, ReachableInstance } from "../model/instance-state.ts";
+import { errantAgainstBinlogState } from "./binlog-state.ts";
 
 /** The primary's side of the comparison: its executed position and who it is. */
 export interface PrimaryPosition {
@@ -15,6 +23,8 @@ export interface PrimaryPosition {
   gtidExecuted: string;
   serverId: number;
   serverUuid: string | null;
+  /** MariaDB @@gtid_binlog_state ("" or absent: unknown; see binlog-state.ts). */
+  mariadbBinlogState?: string;
 }
 
 function onlyPrimaryWrites(gap: MariadbGap, replica: MariadbGtidPos, primaryServerId: number): boolean {
@@ -58,4 +68,38 @@ export function errantAgainstPrimary(
   const p = parseGtidState(primary.gtidExecuted, primary.flavor, "primary");
   if (!p.ok) return err(p.error);
   return errantOfStates(r.value, p.value, primary);
+}
+
+/**
+ * The replica's errant GTIDs as text ("" when none): against the primary's position, and on
+ * MariaDB also against its binlog state, which positions (one GTID per domain) cannot replace once
+ * several primaries have written to a domain.
+ */
+export function errantTextAgainstPrimary(
+  replica: ReachableInstance,
+  primary: PrimaryPosition,
+): Result<string, GtidError> {
+  const byPosition = errantAgainstPrimary(replica.gtidExecuted, replica.flavor, primary);
+  if (!byPosition.ok) return byPosition;
+  if (hasErrantGtids(byPosition.value)) return ok(formatErrantGtids(byPosition.value));
+  const g = replica.mariadbGtid;
+  if (g === null || !primary.mariadbBinlogState) return ok("");
+  return ok(
+    errantAgainstBinlogState(
+      [g.binlogState, g.binlogPos, g.currentPos],
+      primary.mariadbBinlogState,
+      primary.serverId,
+    ),
+  );
+}
+
+/** errantTextAgainstPrimary against a primary probed live. */
+export function errantTextAgainstLive(
+  replica: ReachableInstance,
+  primary: ReachableInstance,
+): Result<string, GtidError> {
+  return errantTextAgainstPrimary(replica, {
+    ...primary,
+    mariadbBinlogState: primary.mariadbGtid?.binlogState ?? "",
+  });
 }

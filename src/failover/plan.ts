@@ -240,6 +240,7 @@ function catchUpSteps(input: FailoverPlanInput, fenceStep: StepAction): StepActi
   if (input.acceptLoss === true) return out;
   for (const r of repointable(input.replicas))
     if (r.errant !== true) out.push({ kind: "wait-caught-up", nodeId: to, fromNodeId: r.nodeId });
+  // (errant replicas are not repointed either: see planFailover)
   return out;
 }
 
@@ -260,7 +261,9 @@ export function planFailover(input: FailoverPlanInput): Result<Plan, PlanError> 
   if (bad !== null) return err(bad);
   const to = candidate.nodeId;
   const fenceStep = oldPrimaryFenceStep(input);
-  const others = repointable(input.replicas);
+  // A replica with errant GTIDs cannot follow the new primary (MariaDB stops it with error 1236
+  // or a strict-mode conflict): it is left as it is, and its agent names the errant GTIDs.
+  const others = repointable(input.replicas).filter((r) => r.errant !== true);
   const actions: StepAction[] = [
     { kind: "run-hooks", hook: "PreFailover" },
     fenceStep,

@@ -1,11 +1,10 @@
 // Findings about a primary that still serves and about individual replicas: replication stopped
 // everywhere, a locked semi-sync primary, replicas attached to the wrong source, lag and errant
 // GTIDs. None of them is a reason to promote another server.
-import { formatErrantGtids, hasErrantGtids } from "../gtid/compare.ts";
 import type { AgentView, ClusterView, LedgerPrimary } from "../model/cluster-view.ts";
 import { formatInstanceKey, type InstanceKey, type ReachableInstance } from "../model/instance-state.ts";
 import { type Analysis, type AnalysisSettings, makeAnalysis } from "./analysis.ts";
-import { errantAgainstPrimary } from "./errant.ts";
+import { errantTextAgainstLive } from "./errant.ts";
 import {
   addressesOf,
   channelSourceIn,
@@ -147,10 +146,10 @@ export function laggingReplicas(ctx: FindingContext): Analysis[] {
 export function errantReplicas(ctx: FindingContext, primaryInst: ReachableInstance): Analysis[] {
   const out: Analysis[] = [];
   for (const { agent, inst } of liveReplicas(ctx)) {
-    const errant = errantAgainstPrimary(inst.gtidExecuted, inst.flavor, primaryInst);
+    const errant = errantTextAgainstLive(inst, primaryInst);
     // Unparseable or cross-flavor positions are reported by the probe and candidate choice.
-    if (!errant.ok || !hasErrantGtids(errant.value)) continue;
-    const text = formatErrantGtids(errant.value);
+    if (!errant.ok || errant.value === "") continue;
+    const text = errant.value;
     out.push(
       makeAnalysis("ErrantGTID", {
         nodeId: agent.nodeId,

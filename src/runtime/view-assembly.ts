@@ -3,8 +3,7 @@
 // views' model (topology instances and a summary per cluster). Pure: ages arrive already relative
 // to the observer's monotonic now; wall time is used only against the ledger's wall-clock deadlines.
 import { type Analysis, type AnalysisSettings, analyzeCluster } from "../failover/analyze.ts";
-import { errantAgainstPrimary } from "../failover/errant.ts";
-import { formatErrantGtids, hasErrantGtids } from "../gtid/compare.ts";
+import { errantTextAgainstLive } from "../failover/errant.ts";
 import type { AnalysisCode } from "../model/analysis-code.ts";
 import type {
   AgentView,
@@ -140,8 +139,8 @@ function downtimeViewsOf(
 function errantText(inst: ReachableInstance | null, primaryInst: ReachableInstance | null): string | null {
   if (inst === null || primaryInst === null || inst === primaryInst || inst.channels.length === 0)
     return null;
-  const errant = errantAgainstPrimary(inst.gtidExecuted, inst.flavor, primaryInst);
-  return errant.ok && hasErrantGtids(errant.value) ? formatErrantGtids(errant.value) : null;
+  const errant = errantTextAgainstLive(inst, primaryInst);
+  return errant.ok && errant.value !== "" ? errant.value : null;
 }
 
 interface InstanceContext {

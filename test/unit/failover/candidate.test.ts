@@ -349,3 +349,25 @@ describe("preferred candidate (--to)", () => {
     expect(r.reason.code).toBe("failover.preferred-not-eligible");
   });
 });
+
+describe("MariaDB errant GTIDs only the failed primary's binlog state reveals", () => {
+  test("a replica holding an earlier primary's unreplicated tail is excluded (chaos seed 2)", () => {
+    // db3 was primary two epochs ago and wrote 0-3-61 that nobody got; the failed primary db1 has
+    // written on to 0-1-600 since, so by position db3's 0-3-61 looks long contained.
+    const b = failed("mariadb", 4).gtids("db2", "0-1-600").gtids("db3", "0-3-61").gtids("db4", "0-1-600");
+    const inst = b.inst("db3");
+    if (inst.mariadbGtid !== null) inst.mariadbGtid.binlogState = "0-1-40,0-3-61";
+    const primary = b.agent("db1").lastKnownPosition;
+    if (primary !== null) primary.mariadbBinlogState = "0-1-600,0-3-60";
+    const c = chosen(chooseCandidate(b.build(), "db1"));
+    expect(c.excluded).toEqual([
+      {
+        nodeId: "db3",
+        reason: { code: "failover.excluded-errant-gtids", nodeId: "db3", errantGtids: "0-3-61" },
+      },
+    ]);
+    // Without the binlog state (an agent of an earlier version), nothing tells.
+    if (primary !== null) primary.mariadbBinlogState = "";
+    expect(chosen(chooseCandidate(b.build(), "db1")).excluded).toEqual([]);
+  });
+});

@@ -270,6 +270,20 @@ describe("planFailover", () => {
     );
     expect(forced.filter((n) => n.startsWith("wait-caught-up:"))).toEqual(["wait-caught-up:db2:db1"]);
   });
+
+  test("a replica with errant GTIDs is neither detached, compared nor repointed: it could not follow", () => {
+    // Chaos seed 2: the old primary of an earlier epoch, errant, was repointed by the plan and
+    // stopped with a gtid_strict_mode conflict instead of staying fenced with an event.
+    const replicas = [member("db3"), member("db6", { errant: true })];
+    const names = planStepNames(planOf(planFailover(failoverInput({ replicas }))));
+    expect(names.filter((n) => n.includes("db6"))).toEqual([]);
+    expect(names.filter((n) => n.includes("db3"))).toEqual([
+      "detach:db3",
+      "wait-caught-up:db2:db3",
+      "repoint:db3:db2",
+      "reattach:db3",
+    ]);
+  });
 });
 
 describe("planSwitchover", () => {
