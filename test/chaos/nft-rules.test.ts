@@ -78,6 +78,31 @@ describe("nft rules", () => {
     );
   });
 
+  test("a delayed host redirects new connections to its MySQL port to the proxy; other hosts don't", () => {
+    const faults: NetFaults = { ...NO_FAULTS, redirect: { h1: { port: 3306, to: 13306 } } };
+    const h1 = renderHostRules(faults, "h1", HOSTS, CLIENT);
+    expect(h1).toContain(
+      [
+        "  chain prerouting {",
+        "    type nat hook prerouting priority dstnat; policy accept;",
+        "    tcp dport 3306 redirect to :13306",
+        "  }",
+      ].join("\n"),
+    );
+    expect(h1.indexOf("chain prerouting")).toBeLessThan(h1.lastIndexOf("}"));
+    expect(renderHostRules(faults, "h2", HOSTS, CLIENT)).not.toContain("prerouting");
+    expect(renderHostRules(NO_FAULTS, "h1", HOSTS, CLIENT)).not.toContain("prerouting");
+    expect(
+      faultProblems(
+        { ...NO_FAULTS, redirect: { h9: { port: 3306, to: 13306 }, h2: { port: 3306, to: 3306 } } },
+        ["h1", "h2"],
+      ),
+    ).toEqual([
+      "redirect: unknown host h9",
+      "redirect: h2 needs two different ports 1..65535, got 3306 -> 3306",
+    ]);
+  });
+
   test("every problem in a fault state is reported at once", () => {
     const problems = faultProblems(
       {

@@ -133,6 +133,8 @@ function recordingNemesis(clock: FakeClock, calls: string[], failOn?: string): N
     resume: (h) => log(`resume ${h}`),
     start: async (h, w) => log(`start ${h} ${w}`),
     restart: async (h) => log(`restart ${h}`),
+    delay: async (h, ms) => log(`delay ${h} ${ms}`),
+    undelay: async (h) => log(`undelay ${h}`),
   };
 }
 
@@ -153,6 +155,14 @@ describe("schedule runner", () => {
         pick: 0.9,
         lossPercent: 25,
       }),
+      fault({
+        seq: 5,
+        atMs: 10_000,
+        durationMs: 700,
+        kind: "delay-mysqld",
+        target: "primary",
+        lossPercent: 40,
+      }),
     ];
     const timeline = await runSchedule({
       schedule,
@@ -170,6 +180,8 @@ describe("schedule runner", () => {
       "8500 resume h1",
       "9000 loss h3 25",
       "9500 heal",
+      "10000 delay h1 200",
+      "10700 undelay h1",
     ]);
     expect(timeline.map((e) => `${e.atMs} ${e.phase} ${e.seq} ${e.hosts.join(",")}`)).toEqual([
       "1000 start 1 h1",
@@ -180,7 +192,10 @@ describe("schedule runner", () => {
       "8500 end 3 h1",
       "9000 start 4 h3",
       "9500 end 4 h3",
+      "10000 start 5 h1",
+      "10700 end 5 h1",
     ]);
+    expect(timeline.find((e) => e.seq === 5)?.detail).toBe("+200 ms each way into primary h1");
     expect(timeline.every((e) => e.error === null)).toBe(true);
   });
 

@@ -17,9 +17,25 @@ export interface NetFaults {
   partition: Partition | null;
   /** Percent (0..100) of packets dropped in each direction at the host. */
   lossPercent: Readonly<Record<string, number>>;
+  /**
+   * New TCP connections to the host's `port` from other hosts go to its local port `to` instead,
+   * where a delay proxy listens (delay-proxy.ts). Absent: none.
+   */
+  redirect?: Readonly<Record<string, { port: number; to: number }>>;
 }
 
 export const NO_FAULTS: NetFaults = { isolated: [], partition: null, lossPercent: {} };
+
+function redirectChain(faults: NetFaults, self: string): string[] {
+  const r = faults.redirect?.[self];
+  if (r === undefined) return [];
+  return [
+    "  chain prerouting {",
+    "    type nat hook prerouting priority dstnat; policy accept;",
+    `    tcp dport ${r.port} redirect to :${r.to}`,
+    "  }",
+  ];
+}
 
 export interface RuleHost {
   name: string;
@@ -85,6 +101,7 @@ export function renderHostRules(
     `table inet ${NFT_TABLE} {`,
     ...chain("input", "input", "iifname", directionRules(faults, self, blocked, "saddr")),
     ...chain("output", "output", "oifname", directionRules(faults, self, blocked, "daddr")),
+    ...redirectChain(faults, self),
     "}",
     "",
   ].join("\n");
@@ -98,6 +115,12 @@ export function faultProblems(faults: NetFaults, hostNames: readonly string[]): 
   for (const [h, p] of Object.entries(faults.lossPercent)) {
     if (!known.has(h)) problems.push(`loss: unknown host ${h}`);
     if (!(p >= 0 && p <= 100)) problems.push(`loss: ${h} percent must be 0..100, got ${p}`);
+  }
+  const port = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65_535;
+  for (const [h, r] of Object.entries(faults.redirect ?? {})) {
+    if (!known.has(h)) problems.push(`redirect: unknown host ${h}`);
+    if (!port(r.port) || !port(r.to) || r.port === r.to)
+      problems.push(`redirect: ${h} needs two different ports 1..65535, got ${r.port} -> ${r.to}`);
   }
   const p = faults.partition;
   if (p) {

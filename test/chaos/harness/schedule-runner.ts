@@ -1,11 +1,27 @@
 // Applies a schedule to a lab through the nemesis, one fault at a time, and records what it did
 // and when. The clock is injected so the runner's sequencing is tested without waiting.
 import type { Nemesis } from "./nemesis.ts";
-import { type FaultKind, type ResolvedFault, resolveFault, type ScheduledFault } from "./schedule.ts";
+import {
+  delayMsOf,
+  type FaultKind,
+  type ResolvedFault,
+  resolveFault,
+  type ScheduledFault,
+} from "./schedule.ts";
 
 export type NemesisPort = Pick<
   Nemesis,
-  "isolate" | "partition" | "loss" | "heal" | "kill9" | "pause" | "resume" | "start" | "restart"
+  | "isolate"
+  | "partition"
+  | "loss"
+  | "heal"
+  | "kill9"
+  | "pause"
+  | "resume"
+  | "start"
+  | "restart"
+  | "delay"
+  | "undelay"
 >;
 
 export interface RunnerClock {
@@ -40,6 +56,7 @@ function describe(f: ScheduledFault, r: ResolvedFault): string {
   if (f.kind === "partition")
     return `${r.groups![0]!.join(",")} | ${r.groups![1]!.join(",")} (client: ${f.clientSide})`;
   if (f.kind === "loss") return `${f.lossPercent}% on ${r.hosts.join(",")}`;
+  if (f.kind === "delay-mysqld") return `+${delayMsOf(f)} ms each way into ${f.target} ${r.hosts.join(",")}`;
   return `${f.target} ${r.hosts.join(",")}`;
 }
 
@@ -62,6 +79,8 @@ async function inject(n: NemesisPort, f: ScheduledFault, r: ResolvedFault): Prom
       return n.pause(host);
     case "restart-mysqld":
       return n.restart(host);
+    case "delay-mysqld":
+      return n.delay(host, delayMsOf(f));
   }
 }
 
@@ -80,6 +99,8 @@ async function revert(n: NemesisPort, f: ScheduledFault, r: ResolvedFault): Prom
       return n.resume(host);
     case "restart-mysqld":
       return;
+    case "delay-mysqld":
+      return n.undelay(host);
   }
 }
 

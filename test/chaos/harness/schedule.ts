@@ -10,7 +10,8 @@ export type FaultKind =
   | "kill-mysqld"
   | "kill-agent"
   | "pause-mysqld"
-  | "restart-mysqld";
+  | "restart-mysqld"
+  | "delay-mysqld";
 
 export type TargetRole = "primary" | "replica";
 export type ClientSide = "majority" | "minority" | "all";
@@ -26,6 +27,14 @@ export interface ScheduledFault {
   pick: number;
   lossPercent: number;
   clientSide: ClientSide;
+}
+
+/**
+ * Latency each way for a delay-mysqld fault: derived from the draw lossPercent already made, so
+ * the kind adds no draw and every other fault of a seed keeps its values. 10..60 → 50..300 ms.
+ */
+export function delayMsOf(f: Pick<ScheduledFault, "lossPercent">): number {
+  return f.lossPercent * 5;
 }
 
 export interface ScheduleOptions {
@@ -47,6 +56,7 @@ export const ALL_FAULT_KINDS: readonly FaultKind[] = [
   "kill-agent",
   "pause-mysqld",
   "restart-mysqld",
+  "delay-mysqld",
 ];
 
 export const DEFAULT_SCHEDULE: Omit<ScheduleOptions, "totalMs"> = {
