@@ -34,7 +34,10 @@ async function onServer(
 ): Promise<Result<ActionDone, ReconcileActionError>> {
   switch (a.type) {
     case "set-read-only":
-      return fence(c);
+      // A second connection kills semi-sync ACK waiters while the SET is pending: on one
+      // connection a commit that starts waiting just after a kill holds the SET for a whole lock
+      // wait (1 s), and the server stays writable meanwhile (chaos seed 1, a resumed hung primary).
+      return fence(c, { openSecond: deps.open });
     case "set-writable": {
       const now = deps.stillPrimaryOf(a.epoch);
       if (!now.ok)

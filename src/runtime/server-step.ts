@@ -105,7 +105,7 @@ export async function runServerStep(
     case "make-writable":
       return writable(c, access.semiSync);
     case "fence": {
-      const r = await fence(c);
+      const r = await fence(c, { openSecond: () => openAdminConnection(access.target) });
       if (!r.ok) return { ok: false, detail: describeActionError(r.error) };
       return { ok: true, detail: r.value.changed ? "read_only turned on" : "was already read-only" };
     }

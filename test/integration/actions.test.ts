@@ -436,4 +436,41 @@ describe("mysql actions on a real MariaDB sandbox", () => {
     expect((await checker.check()).ok).toBe(true);
     checker.close();
   }, 20_000);
+
+  test("fence with a second connection releases a commit stuck waiting for a semi-sync ACK and lands read_only", async () => {
+    // C is primary now. Semi-sync on with no acking replica and a 60 s timeout: a commit waits.
+    await sqlOn(
+      C,
+      "SET GLOBAL rpl_semi_sync_master_timeout = 60000",
+      "SET GLOBAL rpl_semi_sync_master_wait_no_slave = ON",
+      "SET GLOBAL rpl_semi_sync_master_enabled = ON",
+    );
+    const c = await conn(C);
+    const stuck = appInsert(C, "fence", 3).catch(() => -1);
+    try {
+      const waiting = async () =>
+        (
+          await sqlOn(
+            C,
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE STATE LIKE 'Waiting for semi-sync ACK%'",
+          )
+        )[0]!.n;
+      for (let i = 0; i < 100 && Number(await waiting()) === 0; i++) await Bun.sleep(20);
+      expect(Number(await waiting())).toBe(1);
+      const fenced = must(
+        await fence(c, {
+          openSecond: () =>
+            openAdminConnection({ address: { kind: "tcp", host: HOST, port: C }, ...SANDBOX_ADMIN }),
+        }),
+      );
+      expect(fenced).toEqual({ changed: true });
+      expect(await readOnlyOf(C)).toBe(1);
+      expect(Number(await waiting())).toBe(0);
+      expect(await appInsert(C, "fence", 4)).toBe(ER_OPTION_PREVENTS_STATEMENT);
+    } finally {
+      await sqlOn(C, "SET GLOBAL rpl_semi_sync_master_enabled = OFF");
+      await stuck;
+      must(await makeWritable(c));
+    }
+  }, 30_000);
 });
