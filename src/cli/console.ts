@@ -4,7 +4,6 @@
 import { hostname } from "node:os";
 import type { Config } from "../config/config.ts";
 import { type ConsoleActions, LedgerConsoleActions, readOnlyActions } from "../console/actions.ts";
-import { runConsoleApp } from "../console/app.ts";
 import {
   type ConsoleSnapshot,
   type ConsoleSource,
@@ -15,13 +14,13 @@ import { type ConsoleState, clusterOf, initialState } from "../console/console-s
 import { LiveConsoleSource } from "../console/live-console-source.ts";
 import { PLAIN_SUMMARY_DEFAULTS, plainSummary } from "../console/plain-summary.ts";
 import { seedConfig } from "../console/seed-config.ts";
-import { openScreen } from "../console/terminal.ts";
 import { CONSOLE_PLAIN_INTERVAL_MS } from "../lib/limits.ts";
 import { err, type Result } from "../lib/result.ts";
 import { type RuntimeClock, systemClock } from "../runtime/clock.ts";
 import { type CommandIo, type CommandOutcome, defineCommand, success } from "./command.ts";
 import { loadConfigForCommand, reportConfigIssues, withConfigOption } from "./config-option.ts";
 import { wordError } from "./render-error.ts";
+import { loadTui } from "./tui-loader.ts";
 import { VIA_MODES, type ViaMode } from "./view-source.ts";
 
 function operatorName(env: Record<string, string | undefined>): string {
@@ -157,6 +156,7 @@ export const consoleCommand = defineCommand({
     const cluster = args.cluster ?? null;
     const plain = { cluster, clock: systemClock };
     if (args.once) return runPlain(source, io, { ...plain, once: true });
+    const { openScreen, runConsoleApp } = await loadTui();
     const opened = openScreen({ env: io.env, color: args.color });
     if (!opened.ok) {
       if (opened.error.code !== "console.no-capable-terminal") {

@@ -8,12 +8,10 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { LedgerConsoleActions } from "../console/actions.ts";
-import { runConsoleApp } from "../console/app.ts";
 import { clusterOf, initialState } from "../console/console-state.ts";
 import { DEMO_KEYS, DemoConsoleActions } from "../console/demo-keys.ts";
 import { printDemoTopology, topologySettled } from "../console/demo-topology.ts";
 import { LiveConsoleSource } from "../console/live-console-source.ts";
-import { openScreen } from "../console/terminal.ts";
 import { DEMO_WARMUP_WRITES, DEMO_WRITER_INTERVAL_MS } from "../lib/limits.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import { systemClock } from "../runtime/clock.ts";
@@ -25,6 +23,7 @@ import { DemoWriter, prepareDemoSchema } from "../runtime/demo-writer.ts";
 import { DEFAULT_MARIADBD } from "../sandbox/sandbox-types.ts";
 import { type CodedError, type CommandIo, type CommandOutcome, defineCommand, success } from "./command.ts";
 import { wordError } from "./render-error.ts";
+import { loadTui } from "./tui-loader.ts";
 
 export const DEMO_DEFAULT_BASE_PORT = 23306;
 
@@ -93,6 +92,7 @@ async function headless(
 async function tui(io: CommandIo, cluster: DemoCluster): Promise<Result<number, CodedError>> {
   const config = cluster.configs[0];
   if (config === undefined) return err({ code: "sandbox.no-agents", dir: cluster.state.dir });
+  const { openScreen, runConsoleApp } = await loadTui();
   const opened = openScreen({ env: io.env, color: true });
   if (!opened.ok) return err(opened.error);
   const source = new LiveConsoleSource({ config, via: "auto", clock: systemClock });

@@ -1,9 +1,8 @@
 // `keel tui-check`: opens the terminal smoke screen. Where no full-screen UI is possible (no TTY,
 // TERM=dumb) it says so in one line and succeeds, because that is a valid answer, not a failure.
-import { runCheckScreen } from "../console/check-screen.ts";
-import { openScreen } from "../console/terminal.ts";
 import { defineCommand, success } from "./command.ts";
 import { wordError } from "./render-error.ts";
+import { loadTui } from "./tui-loader.ts";
 
 export const tuiCheckCommand = defineCommand({
   command: "tui-check",
@@ -15,6 +14,7 @@ export const tuiCheckCommand = defineCommand({
       describe: "Use colours (--no-color or NO_COLOR=1 turns them off)",
     }),
   async run(args, io) {
+    const { openScreen, runCheckScreen } = await loadTui();
     const opened = openScreen({ env: io.env, color: args.color });
     if (!opened.ok) {
       if (opened.error.code !== "console.no-capable-terminal") return { error: opened.error };

@@ -24,6 +24,11 @@ export interface RefreshedSnapshot extends ClusterSnapshot {
    * leader's probes now: where they stand is not known, so they may hold what the candidate lacks.
    */
   positionsUnknown: readonly string[];
+  /**
+   * Members whose server answered the leader just now, whatever gossip says of their agent (one
+   * cut off a moment ago may still look dead): planning detaches and repoints them too.
+   */
+  answered: readonly string[];
 }
 
 /** Probes a member's server once; null when it does not answer (or has no address). */
@@ -81,7 +86,8 @@ export async function refreshPositionsWith(
     }),
   );
   const positionsUnknown = unknown.sort();
-  if (fresh.size === 0) return { ...snapshot, positionsUnknown };
+  const answered = [...fresh.keys()].sort();
+  if (fresh.size === 0) return { ...snapshot, positionsUnknown, answered };
   const agents = snapshot.view.agents.map((a) => {
     const inst = fresh.get(a.nodeId);
     return inst === undefined ? a : { ...a, instance: inst };
@@ -90,7 +96,7 @@ export async function refreshPositionsWith(
     const inst = fresh.get(f.nodeId);
     return inst === undefined ? f : { ...f, instance: inst };
   });
-  return { ...snapshot, view: { ...snapshot.view, agents }, facts, positionsUnknown };
+  return { ...snapshot, view: { ...snapshot.view, agents }, facts, positionsUnknown, answered };
 }
 
 /** refreshPositionsWith over TCP with the leader's admin credentials. */

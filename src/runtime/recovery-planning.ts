@@ -59,7 +59,10 @@ export type PlanningRefusal =
  * What planning is handed: the leader's snapshot, after a failover's position refresh with the
  * members it could not read (position-refresh.ts RefreshedSnapshot). Absent: not refreshed.
  */
-export type PlanningSnapshot = ClusterSnapshot & { positionsUnknown?: readonly string[] };
+export type PlanningSnapshot = ClusterSnapshot & {
+  positionsUnknown?: readonly string[];
+  answered?: readonly string[];
+};
 
 export interface PlanningSettings {
   plan: PlanSettings;
@@ -67,17 +70,25 @@ export interface PlanningSettings {
   analysis: Partial<AnalysisSettings>;
 }
 
-function member(snapshot: ClusterSnapshot, nodeId: string, staleAfterMs: number): PlanMember {
+/**
+ * A member's server counts as reachable when its fresh agent says so, or when it answered the
+ * leader's own refresh just now. The second matters most: a replica whose agent gossip still
+ * holds for dead (healed a moment ago) may be replicating from the failed primary, and a plan that
+ * left it out would neither detach it nor compare the candidate with it, so a hung primary that
+ * wakes could have it acknowledge a semi-sync commit the new primary never gets (chaos seed 1).
+ */
+function member(snapshot: PlanningSnapshot, nodeId: string, staleAfterMs: number): PlanMember {
   const agent = snapshot.view.agents.find((a) => a.nodeId === nodeId);
+  const answered = snapshot.answered?.includes(nodeId) ?? false;
   return {
     nodeId,
     agentAlive: snapshot.alive.has(nodeId),
-    serverReachable: agent !== undefined && liveInstance(agent, staleAfterMs) !== null,
+    serverReachable: answered || (agent !== undefined && liveInstance(agent, staleAfterMs) !== null),
   };
 }
 
 function othersOf(
-  snapshot: ClusterSnapshot,
+  snapshot: PlanningSnapshot,
   exclude: readonly string[],
   staleAfterMs: number,
   errant: ReadonlySet<string>,

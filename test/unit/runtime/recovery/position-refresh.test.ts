@@ -28,6 +28,7 @@ describe("refreshPositionsWith", () => {
     const { probe, calls } = scriptedProbe(view, { db3: [false, true], db4: [false, false] });
     const out = await refreshPositionsWith(snapshotOf(view, new Ledger()), "db1", probe);
     expect(out.positionsUnknown).toEqual(["db4"]);
+    expect(out.answered).toEqual(["db2", "db3"]);
     expect(calls.filter((c) => c === "db1")).toEqual([]);
     expect(calls.filter((c) => c === "db3")).toHaveLength(2);
     const executed = (id: string) => {
@@ -44,5 +45,13 @@ describe("refreshPositionsWith", () => {
     const { probe } = scriptedProbe(view, { db4: [false, false] });
     const out = await refreshPositionsWith(snapshotOf(view, new Ledger()), "db1", probe);
     expect(out.positionsUnknown).toEqual([]);
+    expect(out.answered).toEqual(["db2"]);
+  });
+
+  test("a member whose agent gossip holds for silent but whose server answers the leader is named answered", async () => {
+    const view = healthy("mysql", 4).agentSilent("db4", 60_000, "dead").build();
+    const { probe } = scriptedProbe(view, {});
+    const out = await refreshPositionsWith(snapshotOf(view, new Ledger()), "db1", probe);
+    expect(out.answered).toEqual(["db2", "db3", "db4"]);
   });
 });

@@ -86,6 +86,35 @@ describe("planRecovery", () => {
     expect(sw.ok).toBe(true);
   });
 
+  test("a replica whose agent still looks dead but whose server answered the refresh is detached, compared and repointed", () => {
+    // Chaos seed 1: such a replica was left out, stayed attached to the hung primary, and
+    // acknowledged its semi-sync commit when it woke; the new primary never had it.
+    const view = healthy("mariadb", 4)
+      .mysqldDown("db1")
+      .checksFail(["db2", "db3"], 0)
+      .ioDown(REPLICAS)
+      .agentSilent("db4", 60_000, "dead")
+      .build();
+    const snapshot = snapshotOf(view, ledgerNaming("db1"));
+    const without = stepsOf(planRecovery(snapshot, subject(), SETTINGS));
+    expect(without.filter((n) => n.includes("db4"))).toEqual([]);
+    const r = planRecovery({ ...snapshot, answered: ["db2", "db3", "db4"] }, subject(), SETTINGS);
+    const names = stepsOf(r);
+    const candidate = names.find((n) => n.startsWith("promote:"))?.split(":")[1] ?? "";
+    expect(candidate).not.toBe("db4");
+    expect(names.filter((n) => n.includes("db4"))).toEqual([
+      "detach:db4",
+      `wait-caught-up:${candidate}:db4`,
+      `repoint:db4:${candidate}`,
+      "reattach:db4",
+    ]);
+    if (r.ok)
+      expect(r.value.steps.find((s) => s.name === "detach:db4")?.performer).toEqual({
+        by: "leader-remote",
+        nodeId: "db4",
+      });
+  });
+
   test("review 2 item 5: an automatic failover whose failure cleared by planning time is refused", () => {
     const snapshot = snapshotOf(healthy("mariadb", 3).build(), ledgerNaming("db1"));
     expect(planRecovery(snapshot, subject(), SETTINGS)).toEqual({

@@ -1,0 +1,25 @@
+// The full-screen terminal UI (blessed, its terminfo) is loaded only by the commands that draw one
+// (console, demo, tui-check), when they are about to draw: `keel agent` and every scripted command
+// never evaluate blessed, which keeps it out of each agent's memory.
+import type { runCheckScreen } from "../console/check-screen.ts";
+import type { runConsoleApp } from "../console/app.ts";
+import type { openScreen } from "../console/terminal.ts";
+
+export interface Tui {
+  openScreen: typeof openScreen;
+  runConsoleApp: typeof runConsoleApp;
+  runCheckScreen: typeof runCheckScreen;
+}
+
+export async function loadTui(): Promise<Tui> {
+  const [terminal, app, check] = await Promise.all([
+    import("../console/terminal.ts"),
+    import("../console/app.ts"),
+    import("../console/check-screen.ts"),
+  ]);
+  return {
+    openScreen: terminal.openScreen,
+    runConsoleApp: app.runConsoleApp,
+    runCheckScreen: check.runCheckScreen,
+  };
+}
