@@ -22,6 +22,7 @@ import type { AnalysisCode } from "../model/analysis-code.ts";
 import type { ClusterSnapshot } from "./cluster-snapshot.ts";
 import { resolveMember } from "./cluster-snapshot.ts";
 import type { IntentKind } from "./recovery-intent.ts";
+import { possibleAckHolders } from "./ack-holders.ts";
 
 export type RecoveryKind = "failover" | "switchover" | "intermediate";
 
@@ -45,7 +46,9 @@ export type PlanningCheckRefusal =
   /** Alive members whose server the leader could not read just now (position-refresh.ts). */
   | { code: "planning.position-unknown"; nodeIds: string[] }
   /** An automatic failover whose failure the analysis no longer finds by planning time. */
-  | { code: "planning.failure-cleared"; nodeId: string };
+  | { code: "planning.failure-cleared"; nodeId: string }
+  /** Unheard, unread semi-sync replicas of the failed primary: they may hold acknowledged writes. */
+  | { code: "planning.ack-holders-unknown"; nodeId: string; nodeIds: string[] };
 
 export type PlanningRefusal =
   | CandidateRefusal
@@ -116,12 +119,17 @@ function failoverPrecheck(
   snapshot: PlanningSnapshot,
   subject: RecoverySubject,
   finding: Analysis | null,
+  staleAfterMs: number,
 ): PlanningCheckRefusal | null {
   if (subject.kind !== "failover") return null;
   if (subject.trigger === "automatic" && finding === null)
     return { code: "planning.failure-cleared", nodeId: subject.failedNodeId };
   const unknown = snapshot.positionsUnknown ?? [];
   if (unknown.length > 0) return { code: "planning.position-unknown", nodeIds: [...unknown] };
+  if (subject.force) return null;
+  const holders = possibleAckHolders(snapshot, subject.failedNodeId, snapshot.answered, staleAfterMs);
+  if (holders.length > 0)
+    return { code: "planning.ack-holders-unknown", nodeId: subject.failedNodeId, nodeIds: holders };
   return null;
 }
 
@@ -161,7 +169,7 @@ function planPrimaryChange(
 ): Result<Plan, PlanningRefusal> {
   const failedId = subject.failedNodeId;
   const finding = findingFor(snapshot, failedId, s);
-  const unfit = failoverPrecheck(snapshot, subject, finding);
+  const unfit = failoverPrecheck(snapshot, subject, finding, s.staleAfterMs);
   if (unfit !== null) return err(unfit);
   if (subject.kind === "failover" && subject.trigger === "manual" && finding === null && !subject.force) {
     const failed = member(snapshot, failedId, s.staleAfterMs);

@@ -115,6 +115,61 @@ describe("planRecovery", () => {
       });
   });
 
+  describe("semi-sync: a replica of the failed primary that can be neither heard nor read", () => {
+    // test/chaos/agent-minority-replica.test.ts: the primary and db4 cut off together, db4 acked
+    // every write the primary took until it self-fenced; the majority must not promote without it.
+    function cutOffWithReplica(semiSyncPrimary: boolean, db4SemiSync = true) {
+      const b = healthy("mariadb", 4)
+        .mysqldDown("db1")
+        .checksFail(["db2", "db3"], 0)
+        .ioDown(REPLICAS)
+        .agentSilent("db4", 60_000, "dead");
+      const lastOfDb1 = healthy("mariadb", 4).inst("db1");
+      lastOfDb1.semiSync = { ...lastOfDb1.semiSync, sourceEnabled: semiSyncPrimary };
+      const snapshot = snapshotOf(b.build(), ledgerNaming("db1"));
+      const facts = snapshot.facts.map((f) => {
+        if (f.nodeId === "db1") return { ...f, lastReachable: lastOfDb1 };
+        if (f.nodeId === "db4" && f.lastReachable !== null)
+          return {
+            ...f,
+            lastReachable: {
+              ...f.lastReachable,
+              semiSync: { ...f.lastReachable.semiSync, replicaEnabled: db4SemiSync },
+            },
+          };
+        return f;
+      });
+      return { ...snapshot, facts, answered: ["db2", "db3"] };
+    }
+
+    test("refuses the failover naming it, unless forced", () => {
+      expect(planRecovery(cutOffWithReplica(true), subject(), SETTINGS)).toEqual({
+        ok: false,
+        error: { code: "planning.ack-holders-unknown", nodeId: "db1", nodeIds: ["db4"] },
+      });
+      const forced = planRecovery(
+        cutOffWithReplica(true),
+        subject({ trigger: "manual", force: true }),
+        SETTINGS,
+      );
+      expect(forced.ok).toBe(true);
+    });
+
+    test("an asynchronous primary, or a replica that was not a semi-sync one, does not hold it back", () => {
+      expect(planRecovery(cutOffWithReplica(false), subject(), SETTINGS).ok).toBe(true);
+      expect(planRecovery(cutOffWithReplica(true, false), subject(), SETTINGS).ok).toBe(true);
+    });
+
+    test("once its server answers the leader, it is simply part of the plan", () => {
+      const r = planRecovery(
+        { ...cutOffWithReplica(true), answered: ["db2", "db3", "db4"] },
+        subject(),
+        SETTINGS,
+      );
+      expect(stepsOf(r)).toContain("detach:db4");
+    });
+  });
+
   test("review 2 item 5: an automatic failover whose failure cleared by planning time is refused", () => {
     const snapshot = snapshotOf(healthy("mariadb", 3).build(), ledgerNaming("db1"));
     expect(planRecovery(snapshot, subject(), SETTINGS)).toEqual({

@@ -1,0 +1,44 @@
+// Semi-sync acknowledges a commit once one replica has it (MariaDB knows no other count). A
+// replica cut off from the majority together with the failed primary can hold every write the
+// primary acknowledged before its agent self-fenced, and no one else has them: promoting a
+// majority member would lose acknowledged writes (test/chaos/agent-minority-replica.test.ts).
+// Those replicas are the members the leader can neither hear (agent silent) nor read (server did
+// not answer its refresh), whose last known state shows them a semi-sync replica of the failed
+// primary. A member whose agent speaks is different: its last known position is what the loss
+// check in candidate choice works from.
+import { addressesOf, channelTo, liveInstance } from "../failover/view-facts.ts";
+import type { ClusterSnapshot } from "./cluster-snapshot.ts";
+
+/**
+ * Members that may hold writes the failed primary acknowledged and nobody reachable has; empty
+ * when the failed primary did not run semi-sync as a source. `answered`: members whose server
+ * the leader read just now (position-refresh.ts); absent, members with a live instance count.
+ */
+export function possibleAckHolders(
+  snapshot: ClusterSnapshot,
+  failedNodeId: string,
+  answered: readonly string[] | undefined,
+  staleAfterMs: number,
+): string[] {
+  const failedFacts = snapshot.facts.find((f) => f.nodeId === failedNodeId);
+  if (failedFacts?.lastReachable?.semiSync.sourceEnabled !== true) return [];
+  const failedAgent = snapshot.view.agents.find((a) => a.nodeId === failedNodeId);
+  const failedAddresses = failedAgent === undefined ? [] : addressesOf(failedAgent);
+  if (failedFacts.key !== null) failedAddresses.push(failedFacts.key);
+  const read = (nodeId: string): boolean => {
+    if (answered !== undefined) return answered.includes(nodeId);
+    const agent = snapshot.view.agents.find((a) => a.nodeId === nodeId);
+    return agent !== undefined && liveInstance(agent, staleAfterMs) !== null;
+  };
+  return snapshot.facts
+    .filter((f) => f.kind === "agent" && f.status !== "left" && f.nodeId !== failedNodeId)
+    .filter((f) => !snapshot.alive.has(f.nodeId) && !read(f.nodeId))
+    .filter((f) => {
+      const last = f.lastReachable;
+      if (last === null || !last.semiSync.replicaEnabled) return false;
+      const channel = channelTo(last, failedAddresses);
+      return channel !== undefined && channel.ioState !== "no";
+    })
+    .map((f) => f.nodeId)
+    .sort();
+}
