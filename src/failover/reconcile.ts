@@ -82,6 +82,11 @@ export interface ReconcileInput {
    * fence_after may have been failed over meanwhile: it is fenced the moment it answers again.
    */
   unansweredForMs?: number;
+  /**
+   * While the local server does not answer: for how long so far, and whether it was read-only at
+   * its last answer. Absent: it answers (or nothing is known).
+   */
+  hung?: { forMs: number; lastReadOnly: boolean | null };
 }
 
 const fence = (reason: FenceReason, events: ReconcileEvent[] = []): Decision => ({
@@ -194,12 +199,29 @@ function blockedBy(action: LocalAction, inFlight: readonly LocalAction[]): boole
 }
 
 /**
+ * A server that was writable and has not answered (a timeout: its port open, mysqld hung) for
+ * fence_after: the fence is asked for now, and waits in line to land the instant mysqld answers.
+ * Waiting for a probe to answer first is not enough: a resumed primary's commits wait for a
+ * semi-sync ACK its detached replicas never send, the probe's status reads queue behind them
+ * until the semi-sync timeout, and meanwhile the server takes writes (chaos seed 12: ~5 s).
+ */
+function fenceWhileHung(input: ReconcileInput): LocalAction[] {
+  const hung = input.hung;
+  const local = input.local;
+  if (hung === undefined || local === null || local.reachable || local.reason !== "timeout") return [];
+  if (hung.lastReadOnly !== false || hung.forMs < input.settings.fenceAfterMs) return [];
+  const action: LocalAction = { type: "set-read-only", reason: "unresponsive" };
+  return blockedBy(action, input.inFlight) ? [] : [action];
+}
+
+/**
  * The actions for this probe: at most one change to the server (the next one is decided from
  * the next probe, which shows the effect), plus events. Witnesses have nothing to reconcile.
  */
 export function reconcile(input: ReconcileInput): LocalAction[] {
   const local = input.local;
-  if (input.kind === "witness" || local === null || !local.reachable) return [];
+  if (input.kind === "witness" || local === null) return [];
+  if (!local.reachable) return fenceWhileHung(input);
   const { action, events } = decide(input, local);
   if (action !== null && blockedBy(action, input.inFlight)) return [];
   const out: LocalAction[] = action === null ? [] : [action];

@@ -39,6 +39,8 @@ export interface ReconcileSources {
   inFlight: readonly LocalAction[];
   /** How long the local server went unanswered before the current probe answered (0: it answered). */
   unansweredForMs?: number;
+  /** While the local server does not answer: for how long so far, and how it last answered. */
+  hung?: { forMs: number; lastReadOnly: boolean | null };
 }
 
 const ACTIVE_RECOVERY_STATES = ["detected", "planned"];
@@ -222,6 +224,7 @@ export function buildReconcileInput(s: ReconcileSources): ReconcileInput {
     rejoinRequest: s.rejoinRequest,
     inFlight: s.inFlight,
     ...(s.unansweredForMs ? { unansweredForMs: s.unansweredForMs } : {}),
+    ...(s.hung ? { hung: s.hung } : {}),
   };
 }
 

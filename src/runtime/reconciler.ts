@@ -104,6 +104,8 @@ export class Reconciler {
   private unansweredSinceMs: number | null = null;
   /** How long the server had not answered when it answered again, until a decision has used it. */
   private hangGapMs = 0;
+  /** read_only as the server last answered; null before any answer. */
+  private lastReadOnly: boolean | null = null;
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -128,6 +130,7 @@ export class Reconciler {
       this.hangGapMs = Math.max(this.hangGapMs, nowMs - this.unansweredSinceMs);
     this.unansweredSinceMs = null;
     this.answeredAtMs = nowMs;
+    this.lastReadOnly = state.readOnly;
   }
 
   /** The ledger applied an entry: a new primary or epoch must not wait for the next probe. */
@@ -141,6 +144,14 @@ export class Reconciler {
    */
   tick(nowMs: number): void {
     const local = this.local;
+    // A hung server's fence is kept asked for between probes (reconcile.ts fenceWhileHung), so
+    // one attempt is always waiting when mysqld resumes.
+    if (local !== null && !local.reachable && this.running === null && this.unansweredSinceMs !== null) {
+      this.selfFenceArmed = true;
+      if (this.lastReadOnly === false && nowMs - this.unansweredSinceMs >= this.d.settings.fenceAfterMs)
+        this.run(nowMs);
+      return;
+    }
     if (local === null || !local.reachable || local.readOnly) {
       this.selfFenceArmed = true;
       return;
@@ -232,6 +243,9 @@ export class Reconciler {
       rejoinRequest: this.rejoin === null ? null : { force: this.rejoin.force },
       inFlight: this.running === null ? [] : [this.running.action],
       unansweredForMs: this.hangGapMs,
+      ...(this.unansweredSinceMs === null
+        ? {}
+        : { hung: { forMs: nowMs - this.unansweredSinceMs, lastReadOnly: this.lastReadOnly } }),
     });
   }
 

@@ -27,6 +27,8 @@ export interface Server {
   hungSinceMs: number | null;
   /** How long it had not answered when it last woke up; taken by the next reconcile. */
   unansweredBeforeMs: number;
+  /** Its agent asked for read_only while it hung: the SET waits, and lands when it wakes. */
+  fenceQueued: boolean;
 }
 
 const template = healthy("mariadb", 2);
@@ -58,6 +60,7 @@ export class ClusterModel {
       lastKnown: "",
       hungSinceMs: null,
       unansweredBeforeMs: 0,
+      fenceQueued: false,
     });
     if (primary) {
       this.ledger = { primary: id, epoch: 1 };
@@ -162,10 +165,19 @@ export class ClusterModel {
     return { flavor: "mariadb", gtidExecuted: p.lastKnown, serverId: p.serverId, serverUuid: null, ageMs: 0 };
   }
 
+  /** The reconcile input's `hung` for a server that hangs now. */
+  hungInput(id: string): { hung?: { forMs: number; lastReadOnly: boolean } } {
+    const s = this.server(id);
+    return s.hungSinceMs === null
+      ? {}
+      : { hung: { forMs: this.nowMs - s.hungSinceMs, lastReadOnly: s.readOnly } };
+  }
+
   /** What an agent's executor does for one reconciler action. */
   applyLocal(id: string, a: LocalAction): void {
     const s = this.server(id);
-    if (a.type === "set-read-only") s.readOnly = true;
+    if (a.type === "set-read-only" && s.hungSinceMs !== null) s.fenceQueued = true;
+    else if (a.type === "set-read-only") s.readOnly = true;
     else if (a.type === "set-writable") s.readOnly = false;
     else if (a.type === "rejoin" || a.type === "repoint") {
       // MASTER_DEMOTE_TO_SLAVE folds a former primary's own writes into its slave position.

@@ -95,6 +95,7 @@ class Scenario {
         rejoinRequest: this.rejoinRequests.get(id) ?? null,
         inFlight: [],
         unansweredForMs: this.m.server(id).unansweredBeforeMs,
+        ...this.m.hungInput(id),
       });
       this.m.server(id).unansweredBeforeMs = 0;
       for (const a of actions) {
@@ -249,8 +250,10 @@ class Scenario {
         const s = m.server(id);
         s.unansweredBeforeMs = m.nowMs - (s.hungSinceMs ?? m.nowMs);
         s.hungSinceMs = null;
+        const landed = s.fenceQueued ? " (the fence its agent queued landed first)" : "";
+        if (s.fenceQueued) Object.assign(s, { readOnly: true, fenceQueued: false });
         return [
-          `${id} answers again after ${s.unansweredBeforeMs} ms, ${s.readOnly ? "read-only" : "writable"}`,
+          `${id} answers again after ${s.unansweredBeforeMs} ms, ${s.readOnly ? "read-only" : "writable"}${landed}`,
         ];
       }
       case "cut":

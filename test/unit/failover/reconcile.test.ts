@@ -268,6 +268,40 @@ describe("reconcile: a primary whose mysqld did not answer for fence_after", () 
   });
 });
 
+describe("reconcile: a writable server hung for fence_after gets its fence asked for while it hangs", () => {
+  // Chaos seed 12: waiting for the first answer left a resumed primary writable ~5 s, its
+  // probes queued behind commits waiting for a semi-sync ACK that never came.
+  const hungLocal = (reason: "timeout" | "refused" = "timeout") =>
+    ({
+      reachable: false,
+      key: keyOf("db1"),
+      probedAtWallMs: 0,
+      probeLatencyMs: 2_000,
+      reason,
+      errorCode: "PROBE_DEADLINE",
+      message: "no answer",
+    }) as const;
+  const whileHung = (forMs: number, lastReadOnly: boolean | null, patch: Partial<ReconcileInput> = {}) =>
+    reconcile(input("db1", { local: hungLocal(), hung: { forMs, lastReadOnly }, ...patch }));
+
+  test("from fence_after on, a server last seen writable is asked to be read-only", () => {
+    expect(whileHung(FENCE_AFTER_MS, false)).toEqual([fence("unresponsive")]);
+    expect(whileHung(60_000, false)).toEqual([fence("unresponsive")]);
+  });
+
+  test("not before fence_after, not when it was read-only already, not when nothing listens, not twice", () => {
+    expect(whileHung(FENCE_AFTER_MS - 1, false)).toEqual([]);
+    expect(whileHung(60_000, true)).toEqual([]);
+    expect(whileHung(60_000, null)).toEqual([]);
+    expect(
+      reconcile(input("db1", { local: hungLocal("refused"), hung: { forMs: 60_000, lastReadOnly: false } })),
+    ).toEqual([]);
+    expect(whileHung(60_000, false, { inFlight: [fence("unresponsive")] })).toEqual([]);
+    // Without the hang's record (an answered probe in between), nothing is asked.
+    expect(reconcile(input("db1", { local: hungLocal() }))).toEqual([]);
+  });
+});
+
 describe("reconcile: actions in flight", () => {
   const rejoin: LocalAction = { type: "rejoin", sourceNodeId: "db1", sourceKey: keyOf("db1"), forced: false };
 

@@ -91,6 +91,46 @@ describe("the reconciler hands the unanswered gap to reconcile", () => {
     expect(h.performed[1]).toEqual({ type: "set-writable", epoch: 1 });
   });
 
+  test("still hung at fence_after: the fence is asked for on the tick, one attempt at a time, again after a failed one", async () => {
+    const { h, rec } = harness();
+    rec.onProbe(writable(1), 0);
+    rec.onProbe(timedOut, 500);
+    rec.tick(1_499);
+    expect(h.performed).toEqual([]);
+    rec.tick(1_500);
+    expect(h.performed).toEqual([{ type: "set-read-only", reason: "unresponsive" }]);
+    rec.tick(1_600);
+    rec.onProbe(timedOut, 2_500);
+    expect(h.performed.length).toBe(1);
+    h.pending.shift()?.({
+      ok: false,
+      error: {
+        action: "fence",
+        host: HOST,
+        port: 0,
+        errno: null,
+        errorCode: "ACTION_DEADLINE",
+        message: "no answer",
+        statement: "",
+      },
+    } as Done);
+    await settle();
+    rec.tick(2_600);
+    expect(h.performed.length).toBe(2);
+  });
+
+  test("a server read-only at its last answer (a replica) that hangs is left alone", async () => {
+    const { h, rec } = harness();
+    rec.onProbe(server("db1", { readOnly: true, probedAtWallMs: 1 }), 0);
+    rec.onProbe(timedOut, 500);
+    // (As the ledger's primary found read-only it is asked to be writable; that finishes first.)
+    h.pending.shift()?.(ok({ changed: false }));
+    await settle();
+    rec.tick(5_000);
+    rec.onProbe(timedOut, 5_000);
+    expect(h.performed.filter((a) => a.type === "set-read-only")).toEqual([]);
+  });
+
   test("buildReconcileInput passes the gap through, and leaves it out when there is none", () => {
     const base = {
       self: "db1",
