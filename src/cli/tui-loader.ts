@@ -1,6 +1,7 @@
 // The full-screen terminal UI (blessed, its terminfo) is loaded only by the commands that draw one
 // (console, demo, tui-check), when they are about to draw: `keel agent` and every scripted command
-// never evaluate blessed, which keeps it out of each agent's memory.
+// start without evaluating blessed. (Measured: an agent's RSS did not change, ~78 MB; the code
+// is mapped either way. It is kept for start-up work, not memory.)
 import type { runCheckScreen } from "../console/check-screen.ts";
 import type { runConsoleApp } from "../console/app.ts";
 import type { openScreen } from "../console/terminal.ts";

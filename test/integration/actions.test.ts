@@ -32,6 +32,9 @@ import { killInstance, SANDBOX_ADMIN, SANDBOX_REPL, startInstance } from "../../
 import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 
+/** A semi-sync wait longer than any test: a commit parked on it stays parked until released. */
+const SEMI_SYNC_PARK_MS = 60_000;
+
 /** MariaDB/MySQL: "The MariaDB server is running with the --read-only option". */
 const ER_OPTION_PREVENTS_STATEMENT = 1290;
 
@@ -441,7 +444,7 @@ describe("mysql actions on a real MariaDB sandbox", () => {
     // C is primary now. Semi-sync on with no acking replica and a 60 s timeout: a commit waits.
     await sqlOn(
       C,
-      "SET GLOBAL rpl_semi_sync_master_timeout = 60000",
+      `SET GLOBAL rpl_semi_sync_master_timeout = ${SEMI_SYNC_PARK_MS}`,
       "SET GLOBAL rpl_semi_sync_master_wait_no_slave = ON",
       "SET GLOBAL rpl_semi_sync_master_enabled = ON",
     );
