@@ -82,14 +82,20 @@ export function errantTextAgainstPrimary(
   const byPosition = errantAgainstPrimary(replica.gtidExecuted, replica.flavor, primary);
   if (!byPosition.ok) return byPosition;
   if (hasErrantGtids(byPosition.value)) return ok(formatErrantGtids(byPosition.value));
+  return ok(errantByBinlogState(replica, primary));
+}
+
+/** MariaDB: the replica's GTIDs the primary's binlog state lacks, as text; "" when none or unknown. */
+export function errantByBinlogState(
+  replica: ReachableInstance,
+  primary: Pick<PrimaryPosition, "serverId" | "mariadbBinlogState">,
+): string {
   const g = replica.mariadbGtid;
-  if (g === null || !primary.mariadbBinlogState) return ok("");
-  return ok(
-    errantAgainstBinlogState(
-      [g.binlogState, g.binlogPos, g.currentPos],
-      primary.mariadbBinlogState,
-      primary.serverId,
-    ),
+  if (g === null || !primary.mariadbBinlogState) return "";
+  return errantAgainstBinlogState(
+    [g.binlogState, g.binlogPos, g.currentPos],
+    primary.mariadbBinlogState,
+    primary.serverId,
   );
 }
 

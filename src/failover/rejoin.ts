@@ -7,8 +7,7 @@ import type { GtidError } from "../gtid/errors.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import type { LastKnownPosition } from "../model/cluster-view.ts";
 import type { ReachableInstance } from "../model/instance-state.ts";
-import { errantAgainstBinlogState } from "./binlog-state.ts";
-import { errantOfStates } from "./errant.ts";
+import { errantByBinlogState, errantOfStates } from "./errant.ts";
 import { unionGtidStates } from "./gtid-position.ts";
 
 export interface RejoinAssessment {
@@ -70,13 +69,6 @@ export function assessRejoin(
     if (!sincePromotion.ok) return sincePromotion;
     if (sincePromotion.value !== "") errant = sincePromotion.value;
   }
-  if (errant === "" && local.mariadbGtid !== null && primary.mariadbBinlogState) {
-    const g = local.mariadbGtid;
-    errant = errantAgainstBinlogState(
-      [g.binlogState, g.binlogPos, g.currentPos],
-      primary.mariadbBinlogState,
-      primary.serverId,
-    );
-  }
+  if (errant === "") errant = errantByBinlogState(local, primary);
   return ok({ contained: errant === "", errantGtids: errant });
 }
