@@ -16,6 +16,7 @@ import {
   waitFor,
   Writer,
 } from "../test/integration/failover-harness.ts";
+import { SANDBOX_ADMIN } from "../src/sandbox/sandbox-types.ts";
 
 const hostGone = process.argv.includes("--host-gone");
 const runs = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 10);
@@ -154,8 +155,7 @@ async function oneHostGoneRun(bin: string): Promise<Run> {
     for (const port of [BASE + 1, BASE + 2]) {
       const conn = await mysql.createConnection({
         socketPath: sockets.get(port),
-        user: "keel",
-        password: "keel",
+        ...SANDBOX_ADMIN,
       });
       conn.on("error", () => undefined);
       watch.push(conn);

@@ -13,6 +13,7 @@ import { createLogger } from "../src/obs/logger.ts";
 import { type AgentHandle, startAgent } from "../src/runtime/agent.ts";
 import { fetchRaftView } from "../src/runtime/api-client.ts";
 import type { RaftView } from "../src/runtime/ledger-view.ts";
+import { SANDBOX_REPL } from "../src/sandbox/sandbox-types.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
@@ -43,7 +44,7 @@ function writeConfig(ids: string[], i: number, base: number): { config: Config; 
     },
     keyring: { primary: KEY, keys: [KEY] },
     mysql: null,
-    replication: { password: "repl" },
+    replication: { password: SANDBOX_REPL.password },
     http: { listen: `127.0.0.1:${base + 50 + i}` },
     raft: { voters: ids, data_dir: join(dir, `${base}`, nodeId) },
     log: { format: "json", level: "warn" },

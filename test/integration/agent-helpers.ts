@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Config } from "../../src/config/config.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger, type Logger } from "../../src/obs/logger.ts";
+import { SANDBOX_ADMIN, SANDBOX_REPL } from "../../src/sandbox/sandbox-types.ts";
 
 export interface AgentSpec {
   nodeId: string;
@@ -28,9 +29,8 @@ export function agentConfigJson(s: AgentSpec): Record<string, unknown> {
     witness: s.mysqlPort === null,
     gossip: { bind: "127.0.0.1", port: s.gossipPort, seeds: s.seedPorts.map((p) => `127.0.0.1:${p}`) },
     keyring: { primary: s.key, keys: [s.key] },
-    mysql:
-      s.mysqlPort === null ? null : { host: "127.0.0.1", port: s.mysqlPort, user: "keel", password: "keel" },
-    replication: { password: "repl" },
+    mysql: s.mysqlPort === null ? null : { host: "127.0.0.1", port: s.mysqlPort, ...SANDBOX_ADMIN },
+    replication: { password: SANDBOX_REPL.password },
     probe_interval_ms: s.probeIntervalMs ?? 250,
     http: { listen: s.httpPort === null ? null : `127.0.0.1:${s.httpPort}` },
     raft: { data_dir: s.raftDataDir, voters: s.voters },

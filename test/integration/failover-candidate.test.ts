@@ -1,38 +1,33 @@
 // The most advanced replica wins even when the config favours another: db2 is promotion_rule
 // "prefer" but its replication was stopped while the primary took more writes; kill -9 of the
 // primary promotes db3, and db2 is repointed to it and catches up.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
-  buildPrivateBinary,
   missingOn,
   query,
   readOnlyOf,
   sourcePortOf,
-  TestCluster,
+  type TestCluster,
   waitFor,
   Writer,
 } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32050;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("candidate choice on real servers", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, {
+  useAdoptedCluster(
+    {
       basePort: BASE,
       patchConfig: (config, nodeId) => {
         if (nodeId === "db2") config.promotion_rule = "prefer";
       },
-    });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+    },
+    (started) => {
+      c = started;
+    },
+  );
 
   test("the favourite lags, so the most advanced replica is promoted and the favourite follows it", async () => {
     await Writer.prepare(BASE);

@@ -1,30 +1,16 @@
 // Chained topology (db1 -> db2 -> db3): the intermediate primary's mysqld dies, its replica is
 // repointed to the cluster's primary and catches up; the primary is left alone.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  buildPrivateBinary,
-  missingOn,
-  sourcePortOf,
-  TestCluster,
-  waitFor,
-  Writer,
-} from "./failover-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { missingOn, sourcePortOf, type TestCluster, waitFor, Writer } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32300;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("dead intermediate primary (compiled agents)", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE, chained: true });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster({ basePort: BASE, chained: true }, (started) => {
+    c = started;
+  });
 
   test("its replica is repointed to the primary and the ledger keeps the primary", async () => {
     expect(await sourcePortOf(BASE + 2)).toBe(BASE + 1);

@@ -3,36 +3,32 @@
 // primary, all three others follow it, every acknowledged insert is on it, and the old primary,
 // restarted, rejoins as its replica. Five voters: the quorum is three, so this also proves the
 // leader counts a larger majority right.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { agentPortsIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import {
-  buildPrivateBinary,
   missingOn,
   query,
   readOnlyOf,
   sourcePortOf,
-  TestCluster,
+  type TestCluster,
   waitFor,
   Writer,
 } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const INSTANCES = 5;
 const PORTS = agentPortsIn(TEST_PORT_BLOCKS.failoverFive, INSTANCES);
 const BASE = PORTS.mysqlBase;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("automatic failover of five servers (compiled agents, semi-sync)", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE, instances: INSTANCES, semiSync: true });
-    await waitFor("the ledger to adopt db1", 15_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster(
+    { basePort: BASE, instances: INSTANCES, semiSync: true },
+    (started) => {
+      c = started;
+    },
+    { adoptWithinMs: 15_000 },
+  );
 
   test("kill -9 of the primary: one replica takes over, three follow, nothing acknowledged is lost, the old one rejoins", async () => {
     await Writer.prepare(BASE);

@@ -1,25 +1,18 @@
 // When keel must NOT fail over, on real servers with compiled agents: only the primary's agent
 // dies; the cluster is paused (then resumed: the failover happens); a second failure within the
 // recovery block of an unacknowledged recovery.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { buildPrivateBinary, readOnlyOf, TestCluster, waitFor } from "./failover-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { readOnlyOf, type TestCluster, waitFor } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32100;
 const QUIET_MS = 3_000;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("no failover when it must not happen", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster({ basePort: BASE }, (started) => {
+    c = started;
+  });
 
   test("kill -9 of the primary's agent alone: mysqld still serves, no recovery", async () => {
     await c.killAgent(BASE);

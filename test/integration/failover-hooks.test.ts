@@ -1,20 +1,19 @@
 // Hooks around a real failover: a vetoing PreFailover stops the recovery cleanly (recorded as
 // failed, the hook's output in the ledger, the old primary still named), and the Post hooks get
 // orchestrator's placeholders and ORC_* variables with the right values.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { buildPrivateBinary, readOnlyOf, TestCluster, waitFor } from "./failover-harness.ts";
+import { readOnlyOf, type TestCluster, waitFor } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32150;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 const vetoFlag = () => `${c.dir}/veto`;
 const hookOut = () => `${c.dir}/hook.out`;
 
 describe("failover hooks (compiled agents)", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, {
+  useAdoptedCluster(
+    {
       basePort: BASE,
       patchConfig: (config, _nodeId, dir) => {
         config.failover = { recovery_block_s: 0 };
@@ -30,14 +29,11 @@ describe("failover hooks (compiled agents)", () => {
           PostUnsuccessfulFailover: [`echo "unsuccessful {failureType} {isSuccessful}" >> ${dir}/hook.out`],
         };
       },
-    });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+    },
+    (started) => {
+      c = started;
+    },
+  );
 
   test("a vetoing PreFailover hook stops the recovery before anything changes", async () => {
     writeFileSync(vetoFlag(), "");

@@ -8,11 +8,13 @@
 // once; healed, the old primary rejoins as a replica. No writer runs: an insert in flight at the
 // cut commits on the cut-off primary alone (its semi-sync wait times out), and that errant
 // transaction rightly keeps it from rejoining (rejoin.test.ts covers the refusal).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import mysql from "mysql2/promise";
 import { AGENT_GOSSIP_OFFSET, AGENT_HTTP_OFFSET, portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
-import { buildPrivateBinary, sourcePortOf, TestCluster, waitFor } from "./failover-harness.ts";
+import { sourcePortOf, type TestCluster, waitFor } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
+import { SANDBOX_ADMIN } from "../../src/sandbox/sandbox-types.ts";
 
 const BASE = portIn(TEST_PORT_BLOCKS.failoverHostGone, 0);
 const NFT_TABLE = "keel_host_gone_test";
@@ -47,7 +49,7 @@ class SocketSampler {
   static async open(sockets: ReadonlyMap<number, string>): Promise<SocketSampler> {
     const conns = new Map<number, mysql.Connection>();
     for (const [port, socketPath] of sockets) {
-      const conn = await mysql.createConnection({ socketPath, user: "keel", password: "keel" });
+      const conn = await mysql.createConnection({ socketPath, ...SANDBOX_ADMIN });
       conn.on("error", () => undefined);
       conns.set(port, conn);
     }
@@ -119,13 +121,11 @@ function heal(): void {
   Bun.spawnSync(["nft", "delete", "table", "inet", NFT_TABLE], { stdout: "ignore", stderr: "ignore" });
 }
 
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("the primary's host gone (packets dropped, no RST)", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, {
+  useAdoptedCluster(
+    {
       basePort: BASE,
       patchConfig: (config, _nodeId, dir) => {
         const m = config.mysql as { port: number; socket?: string };
@@ -133,15 +133,12 @@ describe("the primary's host gone (packets dropped, no RST)", () => {
         if (socket === undefined) throw new Error(`no socket for ${m.port}`);
         m.socket = socket;
       },
-    });
-    await waitFor("the ledger to adopt db1", 15_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    heal();
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+    },
+    (started) => {
+      c = started;
+    },
+    { adoptWithinMs: 15_000, beforeRemove: heal },
+  );
 
   test("the cut-off primary fences itself, then a replica takes over; healed, it rejoins", async () => {
     const sampler = await SocketSampler.open(socketsOf(c.dir));

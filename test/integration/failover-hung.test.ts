@@ -4,18 +4,12 @@
 // server wakes up (SIGCONT) its agent fences it at once and it rejoins as a replica. read_only is
 // sampled every ~50 ms on every server through connections of a non-SUPER user opened before the
 // SIGSTOP: no query sent to the old primary after it woke may find it writable beside the new one.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type mysql from "mysql2/promise";
 import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
-import {
-  buildPrivateBinary,
-  connect,
-  sourcePortOf,
-  TestCluster,
-  waitFor,
-  Writer,
-} from "./failover-harness.ts";
+import { connect, sourcePortOf, type TestCluster, waitFor, Writer } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = portIn(TEST_PORT_BLOCKS.failoverHung, 0);
 /** The sandbox agents' failover.fence_after_ms (the config default). */
@@ -71,22 +65,22 @@ function mysqldPid(dir: string, port: number): number {
   return Number(readFileSync(pidFile, "utf8").trim());
 }
 
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 let stoppedPid: number | null = null;
 
 describe("a hung primary mysqld (SIGSTOP) with its agent up", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE });
-    await waitFor("the ledger to adopt db1", 15_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    if (stoppedPid !== null) process.kill(stoppedPid, "SIGCONT");
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster(
+    { basePort: BASE },
+    (started) => {
+      c = started;
+    },
+    {
+      adoptWithinMs: 15_000,
+      beforeRemove: () => {
+        if (stoppedPid !== null) process.kill(stoppedPid, "SIGCONT");
+      },
+    },
+  );
 
   test("fails over only after fence_after, fences the old primary as it wakes, then it rejoins", async () => {
     await Writer.prepare(BASE);

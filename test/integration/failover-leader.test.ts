@@ -1,29 +1,25 @@
 // A failover whose leader dies mid-way is finished by the next leader, never started twice: a
 // PreFailover hook that sleeps holds the recovery just after recovery-planned, the leader's agent
 // is killed -9 there, and the new leader resumes the stored plan to the end.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { buildPrivateBinary, readOnlyOf, sourcePortOf, TestCluster, waitFor } from "./failover-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { readOnlyOf, sourcePortOf, type TestCluster, waitFor } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32200;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("a recovery survives its leader", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, {
+  useAdoptedCluster(
+    {
       basePort: BASE,
       patchConfig: (config) => {
         config.hooks = { timeout_ms: 10_000, PreFailover: ["sleep 3"] };
       },
-    });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+    },
+    (started) => {
+      c = started;
+    },
+  );
 
   test("kill -9 of the leader right after recovery-planned: the next leader finishes it", async () => {
     await c.killMysqld(BASE);

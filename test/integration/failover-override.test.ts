@@ -4,17 +4,17 @@
 // not self-fence the promoted server though it has no quorum and its ledger names another primary.
 // When the stopped agents return, the agent records its server as primary through the quorum
 // (compare-and-set on the old epoch), the override ends, and the server stays writable.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { portIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
-import { buildPrivateBinary, readOnlyOf, sourcePortOf, TestCluster, waitFor } from "./failover-harness.ts";
+import { readOnlyOf, sourcePortOf, type TestCluster, waitFor } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = portIn(TEST_PORT_BLOCKS.failoverOverride, 0);
 const PROMOTED = BASE + 1;
 /** fence_after (1.5 s, the config default) plus a generous margin: a self-fence would have happened. */
 const HOLD_MS = 4_000;
 
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 function auditOf(port: number): string {
@@ -26,16 +26,13 @@ function auditOf(port: number): string {
 }
 
 describe("keel failover --force-without-quorum under an operator override", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE });
-    await waitFor("the ledger to adopt db1", 15_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster(
+    { basePort: BASE },
+    (started) => {
+      c = started;
+    },
+    { adoptWithinMs: 15_000 },
+  );
 
   test("run beside another server, it refuses before changing anything", async () => {
     const r = await c.keel(

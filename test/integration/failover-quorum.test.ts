@@ -3,27 +3,22 @@
 // loud warning, and records what it did in the local audit log. db3's own agent, still running, is
 // put under an operator override first, so it does not fence db3 again (failover-override.test.ts
 // follows the override to its end).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { buildPrivateBinary, readOnlyOf, TestCluster, waitFor } from "./failover-harness.ts";
+import { readOnlyOf, type TestCluster, waitFor } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32350;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("keel failover without a quorum", () => {
+  useAdoptedCluster({ basePort: BASE }, (started) => {
+    c = started;
+  });
   beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
     await c.killAgent(BASE);
     await c.killAgent(BASE + 1);
     await c.killMysqld(BASE);
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
   }, 60_000);
 
   test("is refused through the quorum, naming the problem and the fix", async () => {

@@ -2,33 +2,25 @@
 // mysqld under a steady semi-sync writer; a replica becomes the writable primary, the other
 // follows it, every acknowledged insert is on the new primary, and the ledger and the agents'
 // audit logs record every step.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import {
-  buildPrivateBinary,
   missingOn,
   readOnlyOf,
   sourcePortOf,
-  TestCluster,
+  type TestCluster,
   waitFor,
   Writer,
 } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32000;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("automatic failover (compiled agents, semi-sync)", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE, semiSync: true });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster({ basePort: BASE, semiSync: true }, (started) => {
+    c = started;
+  });
 
   test("kill -9 of the primary's mysqld: a replica takes over, nothing acknowledged is lost", async () => {
     await Writer.prepare(BASE);

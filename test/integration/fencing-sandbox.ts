@@ -11,6 +11,7 @@ import type { RaftView } from "../../src/runtime/ledger-view.ts";
 import { ensureCompiledBinary, type RunResult, runBinary } from "../e2e/helpers/compiled.ts";
 import { AGENT_OFFSET_ARGS, agentPortsIn, type PortBlock } from "../helpers/ports.ts";
 import { makeTestSandboxDir, removeTestSandboxDir } from "../helpers/sandbox.ts";
+import { SANDBOX_ADMIN } from "../../src/sandbox/sandbox-types.ts";
 
 export const NODE_IDS = ["db1", "db2", "db3"] as const;
 
@@ -85,8 +86,7 @@ export async function sql(port: number, statement: string): Promise<Record<strin
   const c = await mysql.createConnection({
     host: "127.0.0.1",
     port,
-    user: "keel",
-    password: "keel",
+    ...SANDBOX_ADMIN,
     connectTimeout: 2_000,
   });
   try {

@@ -16,6 +16,7 @@ import type { RaftView } from "../../src/runtime/ledger-view.ts";
 import { agentPortsIn, TEST_PORT_BLOCKS } from "../helpers/ports.ts";
 import { useTestSandbox } from "../helpers/sandbox.ts";
 import { testKey } from "../unit/net/keys.fixture.ts";
+import { SANDBOX_ADMIN, SANDBOX_REPL } from "../../src/sandbox/sandbox-types.ts";
 
 const PORTS = agentPortsIn(TEST_PORT_BLOCKS.raft, 3);
 const MYSQL_BASE_PORT = PORTS.mysqlBase;
@@ -54,8 +55,8 @@ function writeConfig(i: number, key: string): { config: Config; path: string } {
       seeds: GOSSIP_PORTS.filter((_, j) => j !== i).map((p) => `127.0.0.1:${p}`),
     },
     keyring: { primary: key, keys: [key] },
-    mysql: witness ? null : { host: "127.0.0.1", port: MYSQL_BASE_PORT + i, user: "keel", password: "keel" },
-    replication: { password: "repl" },
+    mysql: witness ? null : { host: "127.0.0.1", port: MYSQL_BASE_PORT + i, ...SANDBOX_ADMIN },
+    replication: { password: SANDBOX_REPL.password },
     http: { listen: `127.0.0.1:${HTTP_PORTS[i]}` },
     raft: { voters: IDS, data_dir: join(dir, nodeId) },
     log: { format: "json", level: "error" },

@@ -21,6 +21,7 @@ import {
   waitFor,
   waitForQuorum,
 } from "./fencing-sandbox.ts";
+import { SANDBOX_ADMIN } from "../../src/sandbox/sandbox-types.ts";
 
 let sb: AgentSandbox;
 let epoch = 0;
@@ -28,8 +29,7 @@ let epoch = 0;
 async function promoteByHand(port: number): Promise<void> {
   const c = await openAdminConnection({
     address: { kind: "tcp", host: "127.0.0.1", port },
-    user: "keel",
-    password: "keel",
+    ...SANDBOX_ADMIN,
   });
   if (!c.ok) throw new Error(`connect ${port}: ${c.error.message}`);
   try {

@@ -1,33 +1,25 @@
 // Planned switchover with the compiled binary under a steady writer that follows the writable
 // server: `keel switchover --to` moves the primary, nothing acknowledged is lost, the old primary
 // replicates from the new one, and writes are refused for well under a second.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
-  buildPrivateBinary,
   missingOn,
   readOnlyOf,
   sourcePortOf,
-  TestCluster,
+  type TestCluster,
   waitFor,
   Writer,
   writablePort,
 } from "./failover-harness.ts";
+import { useAdoptedCluster } from "./shared-cluster.ts";
 
 const BASE = 32250;
-let built: { bin: string; remove(): void };
 let c: TestCluster;
 
 describe("keel switchover (compiled agents)", () => {
-  beforeAll(async () => {
-    built = buildPrivateBinary();
-    c = await TestCluster.start(built.bin, { basePort: BASE });
-    await waitFor("the ledger to adopt db1", 10_000, async () => (await c.ledger())?.primary === "db1");
-  }, 60_000);
-
-  afterAll(async () => {
-    await c?.remove();
-    built?.remove();
-  }, 60_000);
+  useAdoptedCluster({ basePort: BASE }, (started) => {
+    c = started;
+  });
 
   test("moves the primary to the named replica under a writer, losing nothing", async () => {
     await Writer.prepare(BASE);
