@@ -198,6 +198,11 @@ function blockedBy(action: LocalAction, inFlight: readonly LocalAction[]): boole
   });
 }
 
+/** Last seen writable and unanswered for fence_after: fenceWhileHung's rule, for the loop's tick too. */
+export function hungFenceDue(hung: ReconcileInput["hung"], fenceAfterMs: number): boolean {
+  return hung !== undefined && hung.lastReadOnly === false && hung.forMs >= fenceAfterMs;
+}
+
 /**
  * A server that was writable and has not answered (a timeout: its port open, mysqld hung) for
  * fence_after: the fence is asked for now, and waits in line to land the instant mysqld answers.
@@ -206,10 +211,9 @@ function blockedBy(action: LocalAction, inFlight: readonly LocalAction[]): boole
  * until the semi-sync timeout, and meanwhile the server takes writes (chaos seed 12: ~5 s).
  */
 function fenceWhileHung(input: ReconcileInput): LocalAction[] {
-  const hung = input.hung;
   const local = input.local;
-  if (hung === undefined || local === null || local.reachable || local.reason !== "timeout") return [];
-  if (hung.lastReadOnly !== false || hung.forMs < input.settings.fenceAfterMs) return [];
+  if (local === null || local.reachable || local.reason !== "timeout") return [];
+  if (!hungFenceDue(input.hung, input.settings.fenceAfterMs)) return [];
   const action: LocalAction = { type: "set-read-only", reason: "unresponsive" };
   return blockedBy(action, input.inFlight) ? [] : [action];
 }

@@ -6,18 +6,17 @@
 // not answer its refresh), whose last known state shows them a semi-sync replica of the failed
 // primary. A member whose agent speaks is different: its last known position is what the loss
 // check in candidate choice works from.
-import { addressesOf, channelTo, liveInstance } from "../failover/view-facts.ts";
+import { addressesOf, channelTo } from "../failover/view-facts.ts";
 import type { ClusterSnapshot } from "./cluster-snapshot.ts";
+import { serverReadNow } from "./position-refresh.ts";
 
 /**
  * Members that may hold writes the failed primary acknowledged and nobody reachable has; empty
- * when the failed primary did not run semi-sync as a source. `answered`: members whose server
- * the leader read just now (position-refresh.ts); absent, members with a live instance count.
+ * when the failed primary did not run semi-sync as a source.
  */
 export function possibleAckHolders(
-  snapshot: ClusterSnapshot,
+  snapshot: ClusterSnapshot & { answered?: readonly string[] },
   failedNodeId: string,
-  answered: readonly string[] | undefined,
   staleAfterMs: number,
 ): string[] {
   const failedFacts = snapshot.facts.find((f) => f.nodeId === failedNodeId);
@@ -25,14 +24,9 @@ export function possibleAckHolders(
   const failedAgent = snapshot.view.agents.find((a) => a.nodeId === failedNodeId);
   const failedAddresses = failedAgent === undefined ? [] : addressesOf(failedAgent);
   if (failedFacts.key !== null) failedAddresses.push(failedFacts.key);
-  const read = (nodeId: string): boolean => {
-    if (answered !== undefined) return answered.includes(nodeId);
-    const agent = snapshot.view.agents.find((a) => a.nodeId === nodeId);
-    return agent !== undefined && liveInstance(agent, staleAfterMs) !== null;
-  };
   return snapshot.facts
     .filter((f) => f.kind === "agent" && f.status !== "left" && f.nodeId !== failedNodeId)
-    .filter((f) => !snapshot.alive.has(f.nodeId) && !read(f.nodeId))
+    .filter((f) => !snapshot.alive.has(f.nodeId) && !serverReadNow(snapshot, f.nodeId, staleAfterMs))
     .filter((f) => {
       const last = f.lastReachable;
       if (last === null || !last.semiSync.replicaEnabled) return false;

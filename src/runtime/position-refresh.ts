@@ -4,6 +4,7 @@
 // planning, the leader probes every other member's server itself and puts the answers in the view.
 // A member whose server answers its own agent but not the leader (twice) is named in
 // `positionsUnknown`, and planning refuses a failover rather than rank it on its gossiped position.
+import { liveInstance } from "../failover/view-facts.ts";
 import { PROBE_DEADLINE_MS } from "../lib/limits.ts";
 import type { AgentView } from "../model/cluster-view.ts";
 import type { InstanceState } from "../model/instance-state.ts";
@@ -29,6 +30,20 @@ export interface RefreshedSnapshot extends ClusterSnapshot {
    * cut off a moment ago may still look dead): planning detaches and repoints them too.
    */
   answered: readonly string[];
+}
+
+/**
+ * Whether the leader can read the member's server now: it answered the refresh, or (no refresh
+ * taken) its fresh agent reports it answering. Planning and the ack-holder check share this.
+ */
+export function serverReadNow(
+  snapshot: ClusterSnapshot & { answered?: readonly string[] },
+  nodeId: string,
+  staleAfterMs: number,
+): boolean {
+  if (snapshot.answered?.includes(nodeId)) return true;
+  const agent = snapshot.view.agents.find((a) => a.nodeId === nodeId);
+  return agent !== undefined && liveInstance(agent, staleAfterMs) !== null;
 }
 
 /** Probes a member's server once; null when it does not answer (or has no address). */

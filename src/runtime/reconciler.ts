@@ -6,7 +6,7 @@
 //
 // Bootstrap: until the ledger has named any primary, the existing writable server is left alone,
 // even by self-fencing: there is no other primary it could be competing with.
-import { type LocalAction, type ReconcileEvent, reconcile } from "../failover/reconcile.ts";
+import { hungFenceDue, type LocalAction, type ReconcileEvent, reconcile } from "../failover/reconcile.ts";
 import { err, type Result } from "../lib/result.ts";
 import type { AgentKind } from "../model/cluster-view.ts";
 import type { InstanceState } from "../model/instance-state.ts";
@@ -109,6 +109,12 @@ export class Reconciler {
 
   constructor(private readonly d: ReconcilerDeps) {}
 
+  /** While the server does not answer: for how long so far, and how it last answered. */
+  private hungNow(nowMs: number): { forMs: number; lastReadOnly: boolean | null } | undefined {
+    if (this.unansweredSinceMs === null) return undefined;
+    return { forMs: nowMs - this.unansweredSinceMs, lastReadOnly: this.lastReadOnly };
+  }
+
   /** A probe of the local server answered (or failed). */
   onProbe(state: InstanceState, nowMs: number): void {
     this.trackAnswers(state, nowMs);
@@ -148,8 +154,7 @@ export class Reconciler {
     // one attempt is always waiting when mysqld resumes.
     if (local !== null && !local.reachable && this.running === null && this.unansweredSinceMs !== null) {
       this.selfFenceArmed = true;
-      if (this.lastReadOnly === false && nowMs - this.unansweredSinceMs >= this.d.settings.fenceAfterMs)
-        this.run(nowMs);
+      if (hungFenceDue(this.hungNow(nowMs), this.d.settings.fenceAfterMs)) this.run(nowMs);
       return;
     }
     if (local === null || !local.reachable || local.readOnly) {
@@ -243,9 +248,7 @@ export class Reconciler {
       rejoinRequest: this.rejoin === null ? null : { force: this.rejoin.force },
       inFlight: this.running === null ? [] : [this.running.action],
       unansweredForMs: this.hangGapMs,
-      ...(this.unansweredSinceMs === null
-        ? {}
-        : { hung: { forMs: nowMs - this.unansweredSinceMs, lastReadOnly: this.lastReadOnly } }),
+      ...(this.unansweredSinceMs === null ? {} : { hung: this.hungNow(nowMs) }),
     });
   }
 

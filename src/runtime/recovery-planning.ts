@@ -16,13 +16,14 @@ import {
 } from "../failover/plan.ts";
 import type { PlanError } from "../failover/plan-errors.ts";
 import type { StepAction } from "../failover/plan-steps.ts";
-import { dbAgents, liveInstance } from "../failover/view-facts.ts";
+import { dbAgents } from "../failover/view-facts.ts";
 import { err, type Result } from "../lib/result.ts";
 import type { AnalysisCode } from "../model/analysis-code.ts";
 import type { ClusterSnapshot } from "./cluster-snapshot.ts";
 import { resolveMember } from "./cluster-snapshot.ts";
 import type { IntentKind } from "./recovery-intent.ts";
 import { possibleAckHolders } from "./ack-holders.ts";
+import { serverReadNow } from "./position-refresh.ts";
 
 export type RecoveryKind = "failover" | "switchover" | "intermediate";
 
@@ -81,12 +82,10 @@ export interface PlanningSettings {
  * wakes could have it acknowledge a semi-sync commit the new primary never gets (chaos seed 1).
  */
 function member(snapshot: PlanningSnapshot, nodeId: string, staleAfterMs: number): PlanMember {
-  const agent = snapshot.view.agents.find((a) => a.nodeId === nodeId);
-  const answered = snapshot.answered?.includes(nodeId) ?? false;
   return {
     nodeId,
     agentAlive: snapshot.alive.has(nodeId),
-    serverReachable: answered || (agent !== undefined && liveInstance(agent, staleAfterMs) !== null),
+    serverReachable: serverReadNow(snapshot, nodeId, staleAfterMs),
   };
 }
 
@@ -127,7 +126,7 @@ function failoverPrecheck(
   const unknown = snapshot.positionsUnknown ?? [];
   if (unknown.length > 0) return { code: "planning.position-unknown", nodeIds: [...unknown] };
   if (subject.force) return null;
-  const holders = possibleAckHolders(snapshot, subject.failedNodeId, snapshot.answered, staleAfterMs);
+  const holders = possibleAckHolders(snapshot, subject.failedNodeId, staleAfterMs);
   if (holders.length > 0)
     return { code: "planning.ack-holders-unknown", nodeId: subject.failedNodeId, nodeIds: holders };
   return null;
